@@ -1,0 +1,91 @@
+// percpu/layout.hpp - the per-CPU layout contract.
+//
+// One small header shared by the runtime (which computes area bases), percpu-ldgen (which
+// emits the linker block) and percpu-check (which verifies the linked ELF). If two of them
+// ever disagree about a layout, this file is what is wrong. docs/layout-contract.md explains
+// every rule here with the canonical linker block.
+//
+// Freestanding: no library headers beyond <stdint.h>/<stddef.h>, usable in kernels.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace percpu::layout {
+
+// Every per-CPU area starts on a cache line, so two CPUs never share one.
+inline constexpr uint64_t kMinAreaAlign = 64;
+
+// _percpu_start (the base of CPU 0's area) is aligned to at least a page, so that the
+// areas can be mapped or protected per page by a kernel that wants to.
+inline constexpr uint64_t kAreaBlockAlign = 4096;
+
+// The section and symbol names of a per-CPU layout.
+struct Names {
+  const char* section;     // the template's output section
+  const char* start;       // base of CPU 0's area (where the kernel sees the template)
+  const char* end;         // end of the reserved areas; nullptr when areas are allocated at run time
+  const char* load_start;  // first byte of the template, in the section's own address space
+  const char* load_end;    // one past the template's last byte
+  const char* stride;      // absolute symbol: distance between two CPUs' areas; may be nullptr
+};
+
+// The project's own layout (and the seeds' symbol names, so seed users feel at home).
+inline constexpr Names kPercpuNames{".percpu",           "_percpu_start",      "_percpu_end",
+                                    "_percpu_load_start", "_percpu_load_end", "_percpu_stride"};
+
+// Linux's layout: the template is .data..percpu between __per_cpu_start and __per_cpu_end,
+// loaded at __per_cpu_load; areas are allocated by the kernel at boot, so there is no end of
+// reserved areas and no stride symbol in the ELF.
+inline constexpr Names kLinuxNames{".data..percpu", "__per_cpu_load", nullptr,
+                                   "__per_cpu_start", "__per_cpu_end",  nullptr};
+
+// Where the template lives in the virtual address space.
+enum class AddressModel : uint8_t {
+  // The template is linked at VMA 0 and loaded at _percpu_start: a variable's symbol value IS
+  // its offset in every area, and the per-CPU register holds the area base. The seeds' layout.
+  zero,
+  // The template is linked at its load address (_percpu_load_start == _percpu_start): the
+  // per-CPU register holds (area base - _percpu_load_start), so that register + the variable's
+  // ordinary address lands in the area. Needed by PIE and host programs.
+  delta,
+};
+
+constexpr uint64_t align_up(uint64_t value, uint64_t align) {
+  return align == 0 ? value : (value + align - 1) / align * align;
+}
+
+constexpr bool is_power_of_two(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+
+// The alignment every area base must have: a cache line, or more for over-aligned variables.
+// max_var_align is the template section's alignment (the largest alignment of any variable).
+constexpr uint64_t area_align(uint64_t max_var_align) {
+  return max_var_align > kMinAreaAlign ? max_var_align : kMinAreaAlign;
+}
+
+// Distance between two consecutive CPUs' areas. Rounding to 64 only (as the seeds' crate does)
+// misaligns alignas(128) variables on every odd CPU; rounding to area_align keeps every copy
+// aligned. An empty template still gets a non-zero stride, so nothing divides by zero.
+constexpr uint64_t stride(uint64_t template_size, uint64_t max_var_align) {
+  return align_up(template_size == 0 ? 1 : template_size, area_align(max_var_align));
+}
+
+// Bytes reserved for cpu_count areas.
+constexpr uint64_t reserved_size(uint64_t template_size, uint64_t max_var_align, uint64_t cpu_count) {
+  return stride(template_size, max_var_align) * cpu_count;
+}
+
+// Largest template offset that each architecture's single access sequence can reach in the
+// zero model (the runtime's arch headers emit exactly these sequences; the linker rejects a
+// larger offset with a relocation overflow instead of truncating it silently).
+inline constexpr uint64_t kReachX86_64 = uint64_t{1} << 31;     // %gs:disp32, sign-extended
+inline constexpr uint64_t kReachAArch64 = uint64_t{1} << 16;    // movz #:abs_g0: (checked)
+inline constexpr uint64_t kReachAArch64Large = uint64_t{1} << 32;  // movz g1 + movk g0_nc
+inline constexpr uint64_t kReachRiscv = uint64_t{1} << 31;      // lui %hi + %lo, signed 32-bit
+inline constexpr uint64_t kReachLoongArch = uint64_t{1} << 31;  // lu12i.w + ori, signed 32-bit
+
+// The marker lines percpu-ldgen writes around the block it owns in a linker script.
+inline constexpr const char* kBlockBeginMarker = "/* percpu-ldgen: begin";
+inline constexpr const char* kBlockEndMarker = "/* percpu-ldgen: end */";
+
+}  // namespace percpu::layout
