@@ -1,0 +1,168 @@
+// percpu/arch/x86_64.hpp - per-CPU accesses through the GS segment base (arch-layer contract,
+// see percpu.hpp). Every read, write, add and cmpxchg is ONE instruction on %gs without a lock
+// prefix: an interrupt or a preemption can only happen before or after it, so it is IRQ- and
+// preemption-safe without a guard, like Linux's this_cpu_add.
+//
+// Operand forms:
+//   zero model (kernels, non-PIC): %gs:sym         "i"(&var) printed with %c, absolute disp32
+//                                                 (R_X86_64_32S: offsets below 2 GiB)
+//   delta model (PIE, host):       %gs:sym(%rip)   "m"(var); GS base + &var lands in the area
+// Both forms also pass the template object as a memory operand so the compiler orders the
+// access against other accesses that may alias it.
+#pragma once
+
+#include <stdint.h>
+
+#include "percpu/config.hpp"
+#include "percpu/detail/symbols.hpp"
+#include "percpu/detail/traits.hpp"
+
+#define PERCPU_ARCH_HAS_SINGLE_INSN_RMW 1
+
+#if !PERCPU_VMA_DELTA && (defined(__PIC__) || defined(__PIE__))
+#error "percpu: the zero address model needs non-PIC code (-fno-pic -fno-pie, as kernels are built); define PERCPU_VMA_DELTA=1 for PIE code"
+#endif
+
+namespace percpu::detail {
+// The register value of this CPU, kept in the CPU's own area (Linux's this_cpu_off idea), so
+// current_ptr() needs one %gs load instead of rdmsr/rdgsbase/arch_prctl. Set by write_reg.
+extern uintptr_t self_register;
+#if !PERCPU_KERNEL_MODE
+// Host mode: arch_prctl(ARCH_SET_GS / ARCH_GET_GS); a failure is fatal (aborts with a message).
+void host_set_gs_base(uintptr_t value) noexcept;
+uintptr_t host_get_gs_base() noexcept;
+#endif
+}  // namespace percpu::detail
+
+#if PERCPU_VMA_DELTA
+#define PERCPU_X86_VAR "%%gs:%[var]"
+#define PERCPU_X86_SYM(S)
+#else
+#define PERCPU_X86_VAR "%%gs:%c[sym]"
+#define PERCPU_X86_SYM(S) , [sym] "i"(S)
+#endif
+
+// One asm statement per operand size: gas needs the b/w/l/q suffix for memory-immediate forms.
+#define PERCPU_X86_BY_SIZE(size, stmt_b, stmt_w, stmt_l, stmt_q) \
+  do {                                                          \
+    if constexpr ((size) == 1) {                                \
+      stmt_b;                                                   \
+    } else if constexpr ((size) == 2) {                         \
+      stmt_w;                                                   \
+    } else if constexpr ((size) == 4) {                         \
+      stmt_l;                                                   \
+    } else {                                                    \
+      stmt_q;                                                   \
+    }                                                           \
+  } while (0)
+
+namespace percpu::arch {
+
+inline constexpr const char* kName = "x86_64";
+
+inline uintptr_t read_reg() noexcept {
+#if PERCPU_KERNEL_MODE
+  uint32_t lo, hi;
+  asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xC0000101u));
+  return (uintptr_t{hi} << 32) | lo;
+#else
+  return detail::host_get_gs_base();
+#endif
+}
+
+// The self word lives at (value + offset of self_register) in the delta model's terms; both
+// models reduce to: area address = value + the symbol's link-time address.
+template <typename T, T* S>
+inline uintptr_t symbol_address() noexcept {
+#if PERCPU_VMA_DELTA
+  return reinterpret_cast<uintptr_t>(S);
+#else
+  uintptr_t a;
+  asm("mov %[sym], %[a]" : [a] "=r"(a) : [sym] "i"(S));
+  return a;
+#endif
+}
+
+inline void write_reg(uintptr_t value) noexcept {
+#if PERCPU_KERNEL_MODE
+  asm volatile("wrmsr" ::"c"(0xC0000101u), "a"(static_cast<uint32_t>(value)),
+               "d"(static_cast<uint32_t>(value >> 32))
+               : "memory");
+#else
+  detail::host_set_gs_base(value);
+#endif
+  *reinterpret_cast<uintptr_t*>(value + symbol_address<uintptr_t, &detail::self_register>()) =
+      value;
+}
+
+template <typename T, T* S>
+inline uintptr_t offset() noexcept {
+#if PERCPU_VMA_DELTA
+  return reinterpret_cast<uintptr_t>(S) - detail::template_start();
+#else
+  return symbol_address<T, S>();
+#endif
+}
+
+template <typename T, T* S>
+inline T read() noexcept {
+  static_assert(detail::is_fast_v<T>, "read<T>: T must be an integer, bool, enum or pointer");
+  using U = detail::uint_for<T>;
+  U v;
+  PERCPU_X86_BY_SIZE(sizeof(T),
+      asm volatile("movb " PERCPU_X86_VAR ", %[v]" : [v] "=q"(v) : [var] "m"(*S) PERCPU_X86_SYM(S)),
+      asm volatile("movw " PERCPU_X86_VAR ", %[v]" : [v] "=r"(v) : [var] "m"(*S) PERCPU_X86_SYM(S)),
+      asm volatile("movl " PERCPU_X86_VAR ", %[v]" : [v] "=r"(v) : [var] "m"(*S) PERCPU_X86_SYM(S)),
+      asm volatile("movq " PERCPU_X86_VAR ", %[v]" : [v] "=r"(v) : [var] "m"(*S) PERCPU_X86_SYM(S)));
+  return detail::bit_cast<T>(v);
+}
+
+template <typename T, T* S>
+inline void write(T value) noexcept {
+  static_assert(detail::is_fast_v<T>, "write<T>: T must be an integer, bool, enum or pointer");
+  using U = detail::uint_for<T>;
+  const U v = detail::bit_cast<U>(value);
+  PERCPU_X86_BY_SIZE(sizeof(T),
+      asm volatile("movb %[v], " PERCPU_X86_VAR : [var] "+m"(*S) : [v] "qi"(v) PERCPU_X86_SYM(S)),
+      asm volatile("movw %[v], " PERCPU_X86_VAR : [var] "+m"(*S) : [v] "ri"(v) PERCPU_X86_SYM(S)),
+      asm volatile("movl %[v], " PERCPU_X86_VAR : [var] "+m"(*S) : [v] "ri"(v) PERCPU_X86_SYM(S)),
+      asm volatile("movq %[v], " PERCPU_X86_VAR : [var] "+m"(*S) : [v] "er"(v) PERCPU_X86_SYM(S)));
+}
+
+// value is added modulo 2^(8*sizeof(T)); sub/inc/dec are expressed through it.
+template <typename T, T* S>
+inline void add(T value) noexcept {
+  static_assert(detail::is_arith_v<T>, "add<T>: T must be an integer");
+  using U = detail::uint_for<T>;
+  const U v = detail::bit_cast<U>(value);
+  PERCPU_X86_BY_SIZE(sizeof(T),
+      asm volatile("addb %[v], " PERCPU_X86_VAR : [var] "+m"(*S) : [v] "qi"(v) PERCPU_X86_SYM(S) : "cc"),
+      asm volatile("addw %[v], " PERCPU_X86_VAR : [var] "+m"(*S) : [v] "ri"(v) PERCPU_X86_SYM(S) : "cc"),
+      asm volatile("addl %[v], " PERCPU_X86_VAR : [var] "+m"(*S) : [v] "ri"(v) PERCPU_X86_SYM(S) : "cc"),
+      asm volatile("addq %[v], " PERCPU_X86_VAR : [var] "+m"(*S) : [v] "er"(v) PERCPU_X86_SYM(S) : "cc"));
+}
+
+// Compares the current CPU's value with expected and stores desired if equal; returns the old
+// value either way (Linux this_cpu_cmpxchg). No lock prefix: atomic only against this CPU.
+template <typename T, T* S>
+inline T cmpxchg(T expected, T desired) noexcept {
+  static_assert(detail::is_fast_v<T>, "cmpxchg<T>: T must be an integer, bool, enum or pointer");
+  using U = detail::uint_for<T>;
+  U old = detail::bit_cast<U>(expected);
+  const U v = detail::bit_cast<U>(desired);
+  PERCPU_X86_BY_SIZE(sizeof(T),
+      asm volatile("cmpxchgb %[v], " PERCPU_X86_VAR : [var] "+m"(*S), "+a"(old) : [v] "q"(v) PERCPU_X86_SYM(S) : "cc"),
+      asm volatile("cmpxchgw %[v], " PERCPU_X86_VAR : [var] "+m"(*S), "+a"(old) : [v] "r"(v) PERCPU_X86_SYM(S) : "cc"),
+      asm volatile("cmpxchgl %[v], " PERCPU_X86_VAR : [var] "+m"(*S), "+a"(old) : [v] "r"(v) PERCPU_X86_SYM(S) : "cc"),
+      asm volatile("cmpxchgq %[v], " PERCPU_X86_VAR : [var] "+m"(*S), "+a"(old) : [v] "r"(v) PERCPU_X86_SYM(S) : "cc"));
+  return detail::bit_cast<T>(old);
+}
+
+template <typename T, T* S>
+inline T* current_ptr() noexcept {
+  return reinterpret_cast<T*>(read<uintptr_t, &detail::self_register>() + symbol_address<T, S>());
+}
+
+}  // namespace percpu::arch
+
+#undef PERCPU_X86_BY_SIZE

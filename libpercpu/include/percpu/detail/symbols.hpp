@@ -1,0 +1,40 @@
+// percpu/detail/symbols.hpp - the linker symbols of layout::kPercpuNames and the runtime's
+// area bookkeeping, shared by the generic layer and the arch headers.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "percpu/config.hpp"
+
+// Defined by the linker script (percpu-ldgen's block in kernels, libpercpu/ld/percpu-host.ld in
+// host programs). Hidden: they never come from a shared library, and PIE code then reaches them
+// PC-relative without a GOT entry.
+extern "C" {
+__attribute__((visibility("hidden"))) extern char _percpu_start[];
+__attribute__((visibility("hidden"))) extern char _percpu_end[];
+__attribute__((visibility("hidden"))) extern char _percpu_load_start[];
+__attribute__((visibility("hidden"))) extern char _percpu_load_end[];
+__attribute__((visibility("hidden"))) extern char _percpu_stride[];  // ABSOLUTE symbol
+}
+
+namespace percpu::detail {
+
+// Where the areas are after init: CPU i's area is [base + i * stride, base + (i + 1) * stride).
+struct AreaState {
+  uintptr_t base;
+  uintptr_t stride;
+  size_t count;
+};
+extern AreaState g_areas;
+
+// Host mode: a copy of the template taken before main (before any per-CPU write), so that
+// init(n) and init(base, n) copy initial values even after init() let CPU 0 write the template.
+// nullptr in kernel mode, where init(base, n) copies the loaded CPU 0 area.
+extern const void* g_pristine_template;
+
+inline uintptr_t template_start() noexcept {
+  return reinterpret_cast<uintptr_t>(_percpu_load_start);
+}
+
+}  // namespace percpu::detail

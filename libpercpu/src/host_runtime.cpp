@@ -1,0 +1,51 @@
+// Host mode only (Linux user space): the pristine template snapshot and init(cpu_count), which
+// allocates the areas. Never compiled into freestanding builds.
+#include <stdlib.h>
+#include <string.h>
+
+#include "percpu/percpu.hpp"
+
+#if PERCPU_KERNEL_MODE
+#error "host_runtime.cpp is host-mode only"
+#endif
+
+namespace percpu::detail {
+namespace {
+
+void* g_allocated_areas = nullptr;
+
+// Priority 101 runs before ordinary constructors, so no constructor can have written a
+// per-CPU variable (through init() areas) before the snapshot.
+__attribute__((constructor(101))) void snapshot_template() {
+#if !PERCPU_SP_NAIVE
+  const size_t size = percpu_area_size();
+  if (size == 0) return;
+  void* copy = malloc(size);
+  if (copy == nullptr) return;  // init(base, n) then copies CPU 0's area, as in a kernel
+  memcpy(copy, _percpu_load_start, size);
+  g_pristine_template = copy;
+#endif
+}
+
+}  // namespace
+}  // namespace percpu::detail
+
+namespace percpu {
+
+InitResult init(size_t cpu_count) noexcept {
+  if (cpu_count == 0) return {0, InitError::zero_cpus};
+  const size_t stride = area_stride();
+  if (cpu_count > static_cast<size_t>(-1) / stride) return {0, InitError::out_of_memory};
+  void* areas = aligned_alloc(area_alignment(), stride * cpu_count);
+  if (areas == nullptr) return {0, InitError::out_of_memory};
+  const InitResult result = init(areas, cpu_count);
+  if (!result) {
+    free(areas);
+    return result;
+  }
+  free(detail::g_allocated_areas);
+  detail::g_allocated_areas = areas;
+  return result;
+}
+
+}  // namespace percpu

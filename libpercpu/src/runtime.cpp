@@ -1,0 +1,150 @@
+// The freestanding part of the runtime: area bookkeeping, the init forms that need no
+// allocation, and the register entry points. Compiled for kernels (-ffreestanding -nostdlib) and
+// host programs alike; host-only code is in host_*.cpp. Like any GCC/clang freestanding code it
+// may call memcpy/memset, which every kernel provides.
+#include "percpu/percpu.hpp"
+
+namespace percpu::detail {
+
+AreaState g_areas{0, 0, 0};
+
+#if PERCPU_SP_NAIVE
+uintptr_t naive_register = 0;
+#elif defined(__x86_64__)
+PERCPU_DETAIL_SECTION uintptr_t self_register = 0;
+#endif
+
+// The host runtime points this at its pristine snapshot of the template; kernels copy from
+// CPU 0's area, which holds the template as loaded.
+const void* g_pristine_template = nullptr;
+
+namespace {
+
+bool g_reserved_init_done = false;
+
+#if !PERCPU_SP_NAIVE
+// The linker symbols are read through pointer-sized data words (absolute data relocations):
+// in the zero model the template symbols sit near VMA 0, out of reach of the PC-relative
+// adrp/auipc/lea a compiler would use on a kernel far from 0, and _percpu_stride is absolute.
+// volatile keeps the compiler from folding them back into PC-relative address arithmetic.
+char* volatile const g_word_start = _percpu_start;
+char* volatile const g_word_end = _percpu_end;
+char* volatile const g_word_load_start = _percpu_load_start;
+char* volatile const g_word_load_end = _percpu_load_end;
+char* volatile const g_word_stride = _percpu_stride;
+
+uintptr_t word(char* volatile const& w) { return reinterpret_cast<uintptr_t>(w); }
+#endif
+
+void copy_template_into(uintptr_t base, size_t count, uintptr_t stride, const void* source,
+                        size_t first_cpu) {
+  const size_t size = percpu_area_size();
+  for (size_t cpu = first_cpu; cpu < count; ++cpu) {
+    char* area = reinterpret_cast<char*>(base + cpu * stride);
+    if (size != 0) __builtin_memcpy(area, source, size);
+    __builtin_memset(area + size, 0, stride - size);
+  }
+}
+
+size_t adopt_reserved_areas(bool copy) {
+#if PERCPU_SP_NAIVE
+  (void)copy;
+  g_areas = AreaState{0, area_stride(), 1};
+  return 1;
+#else
+  const uintptr_t start = word(g_word_start);
+  const uintptr_t end = word(g_word_end);
+  const uintptr_t stride = area_stride();
+  const size_t count = end > start ? (end - start) / stride : 0;
+  if (count == 0) return 0;
+  // CPU 0's area is the template as loaded: the others are copied from it.
+  if (copy) copy_template_into(start, count, stride, reinterpret_cast<const void*>(start), 1);
+  g_areas = AreaState{start, stride, count};
+  return count;
+#endif
+}
+
+}  // namespace
+}  // namespace percpu::detail
+
+namespace percpu {
+
+const char* to_string(InitError error) noexcept {
+  switch (error) {
+    case InitError::none: return "none";
+    case InitError::null_base: return "null_base";
+    case InitError::misaligned_base: return "misaligned_base";
+    case InitError::zero_cpus: return "zero_cpus";
+    case InitError::out_of_memory: return "out_of_memory";
+    case InitError::no_reserved_areas: return "no_reserved_areas";
+  }
+  return "unknown";
+}
+
+size_t percpu_area_size() noexcept {
+#if PERCPU_SP_NAIVE
+  return 0;
+#else
+  return detail::word(detail::g_word_load_end) - detail::word(detail::g_word_load_start);
+#endif
+}
+
+size_t area_stride() noexcept {
+#if PERCPU_SP_NAIVE
+  return static_cast<size_t>(layout::stride(0, 0));
+#else
+  const uintptr_t stride = detail::word(detail::g_word_stride);
+  // A script without the symbol's rule would give 0; fall back to the contract's rule with
+  // the minimum alignment rather than divide by zero.
+  return stride != 0 ? stride : static_cast<size_t>(layout::stride(percpu_area_size(), 0));
+#endif
+}
+
+size_t area_alignment() noexcept {
+  // The stride is a multiple of max(64, largest variable alignment), and both are powers of
+  // two, so its lowest set bit is an alignment that satisfies every variable.
+  const size_t stride = area_stride();
+  return stride & (0 - stride);
+}
+
+size_t init() noexcept {
+  if (detail::g_reserved_init_done) return 0;
+  const size_t count = detail::adopt_reserved_areas(true);
+  if (count != 0) detail::g_reserved_init_done = true;
+  return count;
+}
+
+size_t init_in_place() noexcept {
+  const size_t count = detail::adopt_reserved_areas(false);
+  if (count != 0) detail::g_reserved_init_done = true;
+  return count;
+}
+
+InitResult init(void* base, size_t cpu_count) noexcept {
+  if (base == nullptr) return {0, InitError::null_base};
+  if (reinterpret_cast<uintptr_t>(base) % area_alignment() != 0)
+    return {0, InitError::misaligned_base};
+  if (cpu_count == 0) return {0, InitError::zero_cpus};
+#if PERCPU_SP_NAIVE
+  detail::g_areas = detail::AreaState{0, area_stride(), 1};
+  return {1, InitError::none};
+#else
+  const void* source = detail::g_pristine_template != nullptr
+                           ? detail::g_pristine_template
+                           : static_cast<const void*>(detail::g_word_start);
+  const uintptr_t b = reinterpret_cast<uintptr_t>(base);
+  detail::copy_template_into(b, cpu_count, area_stride(), source, 0);
+  detail::g_areas = detail::AreaState{b, area_stride(), cpu_count};
+  return {cpu_count, InitError::none};
+#endif
+}
+
+uintptr_t read_percpu_reg() noexcept { return arch::read_reg(); }
+
+void write_percpu_reg(uintptr_t value) noexcept { arch::write_reg(value); }
+
+void init_percpu_reg(size_t cpu) noexcept {
+  arch::write_reg(register_value_for(percpu_area_base(cpu)));
+}
+
+}  // namespace percpu
