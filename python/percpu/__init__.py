@@ -1,0 +1,103 @@
+"""percpu: per-CPU data layouts for kernels, hypervisors and firmware.
+
+Three things, each a thin call into the same C++ libraries the command-line tools use:
+
+- :func:`inject` / :func:`inject_file`: a linker script with the ``.percpu`` block added
+  (``percpu-ldgen``);
+- :func:`inspect`: the per-CPU layout of a linked ELF file (variables, stride, areas);
+- :func:`check`: percpu-check's verdict on it (``Report.ok``, ``Report.findings``).
+
+Errors are :class:`LinkerScriptError` (with ``file``, ``line``, ``column``) and :class:`ElfError`,
+both subclasses of :class:`Error` and of :class:`ValueError`; their text is the CLIs' text.
+"""
+
+import os as _os
+from typing import Optional as _Optional, Union as _Union
+
+try:
+    from . import _percpu
+except ImportError as _error:  # a shared library the extension links is missing
+    raise ImportError(
+        "percpu: cannot load the C++ extension module percpu._percpu ({}).\n"
+        "It needs these shared libraries at run time (Debian/Ubuntu packages): "
+        "liblief0 (libLIEF.so.0), libmbedtls14, libmbedx509-1, libmbedcrypto7 and the C++ runtime "
+        "libstdc++6. Install them with:\n"
+        "    apt-get install liblief0 libmbedtls14 libmbedx509-1 libmbedcrypto7 libstdc++6".format(_error)
+    ) from _error
+
+__version__: str = _percpu.__version__
+
+Error = _percpu.Error
+LinkerScriptError = _percpu.LinkerScriptError
+ElfError = _percpu.ElfError
+
+_PathLike = _Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"]
+
+
+def _require(half: str) -> None:
+    if not getattr(_percpu, "has_" + half):
+        raise NotImplementedError(
+            "percpu: this build of percpu._percpu was made without the {} library".format(half)
+        )
+
+
+def inject(script_text: str, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
+           vma: str = "zero", *, source_name: str = "<string>") -> str:
+    """Returns ``script_text`` with the ``.percpu`` block for ``cpus`` CPUs injected.
+
+    ``after`` / ``before`` name the output section the block follows / precedes (default: the
+    placement percpu-ldgen chooses); ``vma`` is ``"zero"`` or ``"delta"``. ``source_name`` is the
+    file name used in error messages. Raises :class:`LinkerScriptError`.
+    """
+    _require("ldgen")
+    return _percpu.inject(script_text, cpus, after=after, before=before, vma=vma, source_name=source_name)
+
+
+def inject_file(path: _PathLike, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
+                vma: str = "zero") -> str:
+    """:func:`inject` on the contents of the file at ``path`` (named in error messages)."""
+    with open(path, "r", encoding="utf-8", errors="surrogateescape", newline="") as script:
+        text = script.read()
+    return inject(text, cpus, after, before, vma, source_name=_os.fsdecode(path))
+
+
+def emit_fragment(cpus: int, vma: str = "zero") -> str:
+    """The ``.percpu`` block alone, for scripts assembled by hand."""
+    _require("ldgen")
+    return _percpu.emit_fragment(cpus, vma=vma)
+
+
+def inspect(path: _PathLike, profile: str = "percpu", *, cpus: _Optional[int] = None,
+            **names: str) -> "Layout":
+    """The per-CPU layout of the ELF file at ``path``; ``profile`` is ``"percpu"`` or ``"linux"``.
+
+    Keyword arguments ``section``, ``start_symbol``, ``end_symbol``, ``load_start_symbol``,
+    ``load_end_symbol`` override the profile's names (as the CLI's options do). Raises
+    :class:`ElfError` when the file cannot be read.
+    """
+    _require("checker")
+    return _percpu.inspect(path, cpus=cpus, profile=profile, **names)
+
+
+def check(path: _PathLike, cpus: _Optional[int] = None, profile: str = "percpu", *,
+          hot: "tuple[str, ...] | list[str]" = (), **names: str) -> "Report":
+    """percpu-check's verdict on the ELF file at ``path``: ``Report.ok``, ``Report.findings``.
+
+    ``cpus`` is the CPU count the layout must have (None: whatever it has); ``hot`` names (or glob
+    patterns) of hot variables for false-sharing hints. ``Report.to_dict()`` equals the CLI's
+    ``--format json`` output. Raises :class:`ElfError` when the file cannot be read.
+    """
+    _require("checker")
+    return _percpu.check(path, cpus=cpus, profile=profile, hot=list(hot), **names)
+
+
+if _percpu.has_checker:
+    Layout = _percpu.Layout
+    Variable = _percpu.Variable
+    Report = _percpu.Report
+    Finding = _percpu.Finding
+
+__all__ = [
+    "__version__", "Error", "LinkerScriptError", "ElfError", "Layout", "Variable", "Report", "Finding",
+    "inject", "inject_file", "emit_fragment", "inspect", "check",
+]

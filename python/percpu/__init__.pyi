@@ -1,0 +1,28 @@
+# Type stubs of the percpu package (python/percpu/__init__.py).
+import os
+from typing import List, Optional, Sequence, Union
+
+from ._percpu import ElfError as ElfError
+from ._percpu import Error as Error
+from ._percpu import Finding as Finding
+from ._percpu import Layout as Layout
+from ._percpu import LinkerScriptError as LinkerScriptError
+from ._percpu import Report as Report
+from ._percpu import Variable as Variable
+
+_Path = Union[str, bytes, os.PathLike[str], os.PathLike[bytes]]
+
+__version__: str
+__all__: List[str]
+
+def inject(script_text: str, cpus: int, after: Optional[str] = None, before: Optional[str] = None,
+           vma: str = "zero", *, source_name: str = "<string>") -> str: ...
+def inject_file(path: _Path, cpus: int, after: Optional[str] = None, before: Optional[str] = None,
+                vma: str = "zero") -> str: ...
+def emit_fragment(cpus: int, vma: str = "zero") -> str: ...
+def inspect(path: _Path, profile: str = "percpu", *, cpus: Optional[int] = None, section: str = "",
+            start_symbol: str = "", end_symbol: str = "", load_start_symbol: str = "",
+            load_end_symbol: str = "") -> Layout: ...
+def check(path: _Path, cpus: Optional[int] = None, profile: str = "percpu", *, hot: Sequence[str] = (),
+          section: str = "", start_symbol: str = "", end_symbol: str = "", load_start_symbol: str = "",
+          load_end_symbol: str = "") -> Report: ...

@@ -1,0 +1,212 @@
+// The percpu-check half of the module: inspect(), check(), the layout model and check_main().
+#include "common.hpp"
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#if PERCPU_PY_HAVE_CHECKER
+// GNU dialects (-std=gnu++17) predefine `linux` as 1, which would turn Profile::linux into a number.
+#ifdef linux
+#undef linux
+#endif
+#include <percpu/check.hpp>
+#endif
+
+namespace percpu::python {
+namespace {
+
+#if PERCPU_PY_HAVE_CHECKER
+namespace check = percpu::check;
+
+check::Profile profile_named(const std::string& name) {
+  if (name == "percpu") return check::Profile::percpu;
+  if (name == "linux") return check::Profile::linux;
+  throw py::value_error("profile must be 'percpu' or 'linux', not '" + name + "'");
+}
+
+// The keyword arguments of inspect() and check(), as the CLI's options.
+check::Options options_from(std::optional<unsigned> cpus, const std::string& profile,
+                            const std::vector<std::string>& hot, const std::string& section,
+                            const std::string& start_symbol, const std::string& end_symbol,
+                            const std::string& load_start_symbol, const std::string& load_end_symbol) {
+  check::Options options;
+  options.cpus = cpus;
+  options.profile = profile_named(profile);
+  options.hot = hot;
+  options.section = section;
+  options.start_symbol = start_symbol;
+  options.end_symbol = end_symbol;
+  options.load_start_symbol = load_start_symbol;
+  options.load_end_symbol = load_end_symbol;
+  return options;
+}
+
+std::string hex(uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+py::dict variable_dict(const check::Variable& v) {
+  py::dict d;
+  d["name"] = to_str(v.name);
+  d["symbol"] = to_str(v.symbol);
+  d["offset"] = v.offset;
+  d["size"] = v.size;
+  d["align"] = v.align;
+  d["cache_line"] = v.cache_line;
+  d["padding_before"] = v.padding_before;
+  d["hot"] = v.hot;
+  return d;
+}
+
+py::dict layout_dict(const check::Layout& l) {
+  py::dict d;
+  d["arch"] = l.arch;
+  d["elf_class"] = l.elf_class;
+  d["model"] = address_model_name(l.model);
+  d["template_vma"] = l.template_vma;
+  d["template_lma"] = l.template_lma;
+  d["template_size"] = l.template_size;
+  d["template_align"] = l.template_align;
+  d["stride"] = l.stride;
+  d["areas_start"] = l.areas_start;
+  d["areas_end"] = l.areas_end;
+  d["cpu_count"] = l.cpu_count;
+  d["areas"] = py::cast(l.areas);
+  py::list variables;
+  for (const check::Variable& v : l.variables) variables.append(variable_dict(v));
+  d["variables"] = variables;
+  return d;
+}
+
+// ElfError -> percpu.ElfError with the CLI's one-line reason.
+void raise_elf_error(const check::ElfError& error) {
+  PyErr_SetObject(error_types().elf_error, py::str(error.what()).ptr());
+}
+
+// Reads a path argument and runs fn(path) without the GIL (the ELF may be large).
+template <typename Result, typename Fn>
+Result with_path(py::handle path, Fn fn) {
+  const std::string file = to_path(path);
+  py::gil_scoped_release released;
+  return fn(file);
+}
+#endif
+
+}  // namespace
+
+void bind_check(py::module_& m) {
+#if PERCPU_PY_HAVE_CHECKER
+  m.attr("has_checker") = true;
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      if (thrown) std::rethrow_exception(thrown);
+    } catch (const check::ElfError& error) {
+      raise_elf_error(error);
+    }
+  });
+
+  py::class_<check::Variable>(m, "Variable", "One per-CPU variable of the template.")
+      .def_property_readonly("name", [](const check::Variable& v) { return to_str(v.name); },
+                             "demangled, without a percpu_storage:: component")
+      .def_property_readonly("symbol", [](const check::Variable& v) { return to_str(v.symbol); },
+                             "the ELF symbol as linked")
+      .def_readonly("offset", &check::Variable::offset, "offset in every CPU's area")
+      .def_readonly("size", &check::Variable::size)
+      .def_readonly("align", &check::Variable::align, "guaranteed alignment (see docs/percpu-check.md)")
+      .def_readonly("cache_line", &check::Variable::cache_line)
+      .def_readonly("padding_before", &check::Variable::padding_before)
+      .def_readonly("hot", &check::Variable::hot)
+      .def("address", &check::Variable::address_on, py::arg("cpu"),
+           "The variable's address in the given CPU's area.")
+      .def("to_dict", &variable_dict)
+      .def("__repr__", [](const check::Variable& v) {
+        return "Variable(name=" + py::repr(to_str(v.name)).cast<std::string>() + ", offset=" + hex(v.offset) +
+               ", size=" + std::to_string(v.size) + ", align=" + std::to_string(v.align) + ")";
+      });
+
+  py::class_<check::Layout>(m, "Layout", "The per-CPU layout of a linked ELF file.")
+      .def_readonly("arch", &check::Layout::arch)
+      .def_readonly("elf_class", &check::Layout::elf_class)
+      .def_property_readonly("model", [](const check::Layout& l) { return address_model_name(l.model); })
+      .def_readonly("template_vma", &check::Layout::template_vma)
+      .def_readonly("template_lma", &check::Layout::template_lma)
+      .def_readonly("template_size", &check::Layout::template_size)
+      .def_readonly("template_align", &check::Layout::template_align)
+      .def_readonly("stride", &check::Layout::stride)
+      .def_readonly("areas_start", &check::Layout::areas_start)
+      .def_readonly("areas_end", &check::Layout::areas_end)
+      .def_readonly("cpu_count", &check::Layout::cpu_count)
+      .def_readonly("areas", &check::Layout::areas, "base address of each CPU's area")
+      .def_readonly("variables", &check::Layout::variables)
+      .def("to_dict", &layout_dict)
+      .def("__repr__", [](const check::Layout& l) {
+        return "Layout(arch='" + l.arch + "', cpu_count=" + std::to_string(l.cpu_count) +
+               ", stride=" + hex(l.stride) + ", template_size=" + hex(l.template_size) +
+               ", variables=" + std::to_string(l.variables.size()) + ")";
+      });
+
+  py::class_<check::Finding>(m, "Finding", "A rule that failed: rule id, message, hint.")
+      .def_readonly("rule", &check::Finding::rule)
+      .def_readonly("message", &check::Finding::message)
+      .def_readonly("hint", &check::Finding::hint)
+      .def("__repr__", [](const check::Finding& f) {
+        return "Finding(rule='" + f.rule + "', message=" + py::repr(py::str(f.message)).cast<std::string>() + ")";
+      });
+
+  py::class_<check::Report>(m, "Report", "The verdict of percpu-check on an ELF file.")
+      .def_readonly("layout", &check::Report::layout)
+      .def_readonly("findings", &check::Report::findings)
+      .def_property_readonly("ok", &check::Report::ok)
+      .def("to_json", &check::to_json, "Exactly the CLI's --format json output.")
+      .def("to_text", &check::to_text, "Exactly the CLI's default table.")
+      .def(
+          "to_dict",
+          [](const check::Report& r) { return py::module_::import("json").attr("loads")(check::to_json(r)); },
+          "json.loads of the CLI's --format json output.")
+      .def("__bool__", &check::Report::ok)
+      .def("__repr__", [](const check::Report& r) {
+        return "Report(ok=" + std::string(r.ok() ? "True" : "False") +
+               ", findings=" + std::to_string(r.findings.size()) + ")";
+      });
+
+  m.def(
+      "inspect",
+      [](const py::object& path, std::optional<unsigned> cpus, const std::string& profile,
+         const std::vector<std::string>& hot, const std::string& section, const std::string& start_symbol,
+         const std::string& end_symbol, const std::string& load_start_symbol,
+         const std::string& load_end_symbol) {
+        const check::Options options = options_from(cpus, profile, hot, section, start_symbol, end_symbol,
+                                                    load_start_symbol, load_end_symbol);
+        return with_path<check::Layout>(path, [&](const std::string& file) { return check::inspect(file, options); });
+      },
+      py::arg("path"), py::kw_only(), py::arg("cpus") = py::none(), py::arg("profile") = "percpu",
+      py::arg("hot") = std::vector<std::string>{}, py::arg("section") = "", py::arg("start_symbol") = "",
+      py::arg("end_symbol") = "", py::arg("load_start_symbol") = "", py::arg("load_end_symbol") = "");
+
+  m.def(
+      "check",
+      [](const py::object& path, std::optional<unsigned> cpus, const std::string& profile,
+         const std::vector<std::string>& hot, const std::string& section, const std::string& start_symbol,
+         const std::string& end_symbol, const std::string& load_start_symbol,
+         const std::string& load_end_symbol) {
+        const check::Options options = options_from(cpus, profile, hot, section, start_symbol, end_symbol,
+                                                    load_start_symbol, load_end_symbol);
+        return with_path<check::Report>(path, [&](const std::string& file) { return check::check(file, options); });
+      },
+      py::arg("path"), py::kw_only(), py::arg("cpus") = py::none(), py::arg("profile") = "percpu",
+      py::arg("hot") = std::vector<std::string>{}, py::arg("section") = "", py::arg("start_symbol") = "",
+      py::arg("end_symbol") = "", py::arg("load_start_symbol") = "", py::arg("load_end_symbol") = "");
+
+  m.def(
+      "check_main", [](const py::iterable& argv) { return run_cli(&check::cli_main, argv); }, py::arg("argv"),
+      "Runs percpu-check's CLI: returns (exit code, stdout bytes, stderr bytes).");
+#else
+  m.attr("has_checker") = false;
+#endif
+}
+
+}  // namespace percpu::python

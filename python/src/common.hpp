@@ -1,0 +1,46 @@
+// Helpers shared by the binding units: text and path conversion without loss, running a CLI with
+// its output captured, and the module's exception types.
+#pragma once
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>  // every unit sees the same conversions (optional, vector)
+
+#include <percpu/layout.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace percpu::python {
+
+namespace py = pybind11;
+
+// Linker scripts and paths are bytes to the C++ libraries. A str is encoded as UTF-8 with
+// surrogateescape (the way Python decodes undecodable bytes), so any file round-trips exactly.
+std::string to_bytes(py::handle text_or_bytes);
+py::str to_str(const std::string& bytes);
+std::string to_path(py::handle path_like);  // str, bytes or os.PathLike
+
+// The address models by their CLI names, "zero" and "delta" (ValueError for another name).
+percpu::layout::AddressModel address_model(const std::string& name);
+const char* address_model_name(percpu::layout::AddressModel model);
+
+// A CLI entry point of the libraries: cli_main(argc, argv, out, err).
+using CliMain = int (*)(int, const char* const*, std::ostream&, std::ostream&);
+
+// Runs main with argv (the program name first), without the GIL; returns (code, out, err) with
+// the two streams as bytes, written by the Python layer to sys.stdout / sys.stderr.
+py::tuple run_cli(CliMain main, const py::iterable& argv);
+
+// The exception types of the module (created once in module.cpp, alive as long as the process).
+struct ErrorTypes {
+  PyObject* error = nullptr;         // percpu.Error: base of every error the package raises
+  PyObject* script_error = nullptr;  // percpu.LinkerScriptError(Error, ValueError)
+  PyObject* elf_error = nullptr;     // percpu.ElfError(Error, ValueError)
+};
+const ErrorTypes& error_types();
+
+void bind_ldgen(py::module_& m);
+void bind_check(py::module_& m);
+
+}  // namespace percpu::python
