@@ -36,6 +36,7 @@ char* volatile const g_word_stride = _percpu_stride;
 uintptr_t word(char* volatile const& w) { return reinterpret_cast<uintptr_t>(w); }
 #endif
 
+#if !PERCPU_SP_NAIVE
 void copy_template_into(uintptr_t base, size_t count, uintptr_t stride, const void* source,
                         size_t first_cpu) {
   const size_t size = percpu_area_size();
@@ -45,6 +46,7 @@ void copy_template_into(uintptr_t base, size_t count, uintptr_t stride, const vo
     __builtin_memset(area + size, 0, stride - size);
   }
 }
+#endif
 
 size_t adopt_reserved_areas(bool copy) {
 #if PERCPU_SP_NAIVE

@@ -225,11 +225,24 @@ class PerCpu {
 #define PERCPU_DETAIL_SECTION __attribute__((section(".percpu"), used))
 #endif
 
+// Makes the compiler say "constinit ... does not have a constant initializer" (g++) on top of
+// the constexpr error when an initializer is not a constant expression.
+#if defined(__cpp_constinit)
+#define PERCPU_DETAIL_CONSTINIT constinit
+#elif defined(__clang__)
+#define PERCPU_DETAIL_CONSTINIT __attribute__((require_constant_initialization))
+#elif defined(__GNUC__)
+#define PERCPU_DETAIL_CONSTINIT __constinit
+#else
+#define PERCPU_DETAIL_CONSTINIT
+#endif
+
 // PERCPU_DECLARE(type, name): in a header, makes `name` usable in every TU that includes it.
 #define PERCPU_DECLARE(type, name)                                                     \
   namespace percpu_storage {                                                           \
   extern type name;                                                                    \
-  extern const type name##_percpu_initializer_must_be_a_constant_expression;           \
+  extern const ::percpu::detail::identity_t<type>                                      \
+      name##_percpu_initializer_must_be_a_constant_expression;                         \
   }                                                                                    \
   extern const ::percpu::PerCpu<                                                       \
       type, &percpu_storage::name,                                                     \
@@ -243,7 +256,7 @@ class PerCpu {
   PERCPU_DECLARE(type, name);                                                          \
   namespace percpu_storage {                                                           \
   extern constexpr type name##_percpu_initializer_must_be_a_constant_expression{__VA_ARGS__}; \
-  PERCPU_DETAIL_SECTION type name = name##_percpu_initializer_must_be_a_constant_expression; \
+  PERCPU_DETAIL_SECTION PERCPU_DETAIL_CONSTINIT type name = name##_percpu_initializer_must_be_a_constant_expression; \
   }                                                                                    \
   constexpr ::percpu::PerCpu<                                                          \
       type, &percpu_storage::name,                                                     \

@@ -165,4 +165,9 @@ inline T* current_ptr() noexcept {
 
 }  // namespace percpu::arch
 
+namespace percpu::detail {
+// This CPU's copy of the self word (tests compare it with GS_BASE).
+inline uintptr_t self_register_value() noexcept { return arch::read<uintptr_t, &self_register>(); }
+}  // namespace percpu::detail
+
 #undef PERCPU_X86_BY_SIZE

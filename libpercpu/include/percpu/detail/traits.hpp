@@ -39,6 +39,9 @@ template <typename T> struct remove_reference<T&> { using type = T; };
 template <typename T> struct remove_reference<T&&> { using type = T; };
 
 template <typename T, typename U> constexpr bool is_same_v = false;
+// `const identity_t<T>` is a const T even when T is spelled `int*` inside a macro.
+template <typename T> using identity_t = T;
+
 template <typename T> constexpr bool is_same_v<T, T> = true;
 
 // Other sizes get a placeholder: only the fast-path members (never instantiated for them) use it.
