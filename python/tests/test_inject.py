@@ -1,0 +1,133 @@
+"""percpu.inject / inject_file: the same bytes as the installed percpu-ldgen, errors as exceptions."""
+
+from pathlib import Path
+
+import pytest
+
+import percpu
+from conftest import HIGHER_HALF_LD, PLAIN_LD, REPO, run
+
+LDGEN_FIXTURES = REPO / "tests" / "ldgen" / "scripts"
+BLOCK_BEGIN = "/* percpu-ldgen: begin"
+BLOCK_END = "/* percpu-ldgen: end */"
+
+
+def ldgen_fixture_scripts():
+    return sorted(p for p in LDGEN_FIXTURES.glob("*") if p.suffix in (".ld", ".lds", ".x"))
+
+
+@pytest.mark.parametrize("base", [PLAIN_LD, HIGHER_HALF_LD], ids=["plain", "higher-half"])
+@pytest.mark.parametrize("cpus", [1, 4, 64])
+def test_inject_equals_cli_output(cli, tmp_path, base, cpus):
+    script = tmp_path / "kernel.ld"
+    script.write_text(base)
+    done = cli.inject(script, cpus)
+    assert done.returncode == 0, done.stderr
+    api = percpu.inject(base, cpus)
+    assert api.encode() == done.stdout
+    assert percpu.inject_file(script, cpus) == api
+    assert f"cpus={cpus}" in api
+
+
+def test_only_insertions_and_untouched_text_survives():
+    out = percpu.inject(PLAIN_LD, 4)
+    assert out.count(BLOCK_BEGIN) == 1 and out.count(BLOCK_END) == 1
+    assert out.startswith(PLAIN_LD[: PLAIN_LD.index(".bss")].split(".data")[0])
+    assert "_percpu_start" in out and "_percpu_end" in out and "_percpu_stride" in out
+    assert "NOLOAD" not in out
+
+
+def test_vma_delta_and_placement_options(cli, tmp_path):
+    script = tmp_path / "kernel.ld"
+    script.write_text(PLAIN_LD)
+    delta = percpu.inject(PLAIN_LD, 2, vma="delta")
+    assert "vma=delta" in delta
+    assert delta.encode() == cli.inject(script, 2, "--vma", "delta").stdout
+    after_text = percpu.inject(PLAIN_LD, 2, after=".text")
+    assert after_text.index(".text :") < after_text.index(BLOCK_BEGIN) < after_text.index(".rodata :")
+    assert after_text.encode() == cli.inject(script, 2, "--after", ".text").stdout
+    before_bss = percpu.inject(PLAIN_LD, 2, before=".bss")
+    assert before_bss.index(".data :") < before_bss.index(BLOCK_BEGIN) < before_bss.index(".bss :")
+
+
+def test_fragment_is_the_block_alone():
+    fragment = percpu.emit_fragment(4)
+    assert fragment.lstrip().startswith(BLOCK_BEGIN)
+    assert BLOCK_END in fragment
+    assert "_percpu_stride" in fragment
+    assert "vma=delta" in percpu.emit_fragment(4, vma="delta")
+
+
+def test_injecting_twice_is_idempotent():
+    once = percpu.inject(PLAIN_LD, 4)
+    assert percpu.inject(once, 4) == once
+
+
+def test_non_utf8_bytes_survive_byte_for_byte(tmp_path):
+    raw = PLAIN_LD.replace("ENTRY(_start)", "/* \xff\xfe Latin-1 comment */\nENTRY(_start)").encode("latin-1")
+    path = tmp_path / "latin1.ld"
+    path.write_bytes(raw)
+    out = percpu.inject_file(path, 2).encode("utf-8", "surrogateescape")
+    assert out.startswith(raw[: raw.index(b"SECTIONS")])
+
+
+@pytest.mark.parametrize("script", ldgen_fixture_scripts(), ids=lambda p: p.name)
+def test_cpp_suite_fixture_scripts_match_the_cli(cli, script):
+    """The ldgen suite's own fixture scripts: the API gives what the CLI gives, or the same error."""
+    done = cli.inject(script, 4)
+    if done.returncode == 0:
+        assert percpu.inject_file(script, 4).encode() == done.stdout
+    else:
+        assert done.returncode == 2
+        with pytest.raises(percpu.LinkerScriptError) as error:
+            percpu.inject_file(script, 4)
+        assert str(error.value) in done.stderr.decode()
+
+
+def test_the_cpp_suite_has_fixture_scripts():
+    assert len(ldgen_fixture_scripts()) >= 3, f"no fixture scripts in {LDGEN_FIXTURES}"
+
+
+BAD_SCRIPTS = {
+    "unclosed-brace": ("SECTIONS\n{\n  .text : { *(.text) }\n", None),
+    "unterminated-comment": ("SECTIONS\n{\n  /* never closed\n  .text : { *(.text) }\n}\n", None),
+    "garbage": ("SECTIONS\n{\n  .text : { *(.text) }\n  @@@ ;\n}\n", (4, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_SCRIPTS))
+def test_syntax_errors_raise_linker_script_error_with_the_cli_text(cli, tmp_path, name):
+    text, position = BAD_SCRIPTS[name]
+    path = tmp_path / f"{name}.ld"
+    path.write_text(text)
+    with pytest.raises(percpu.LinkerScriptError) as caught:
+        percpu.inject_file(path, 4)
+    error = caught.value
+    assert error.file == str(path)
+    assert error.line >= 1 and error.column >= 1
+    if position is not None:
+        assert (error.line, error.column) == position
+    assert str(error) == f"{error.file}:{error.line}:{error.column}: {error.message}"
+    done = cli.inject(path, 4)
+    assert done.returncode == 2
+    assert str(error) in done.stderr.decode()
+    assert done.stdout == b""
+
+
+def test_existing_hand_written_percpu_section_is_refused():
+    text = PLAIN_LD.replace("  .bss :", "  .percpu : { *(.percpu) }\n  .bss :")
+    with pytest.raises(percpu.LinkerScriptError) as caught:
+        percpu.inject(text, 4, source_name="hand.ld")
+    assert caught.value.file == "hand.ld"
+    assert caught.value.line == 8
+
+
+def test_bad_arguments_raise_python_errors():
+    with pytest.raises(ValueError):
+        percpu.inject(PLAIN_LD, 4, vma="sideways")
+    with pytest.raises(TypeError):
+        percpu.inject(PLAIN_LD, -1)
+    with pytest.raises(TypeError):
+        percpu.inject(42, 4)
+    with pytest.raises(FileNotFoundError):
+        percpu.inject_file(Path("/nonexistent/kernel.ld"), 4)
