@@ -11,7 +11,7 @@ foreach(var CXX INCLUDE SOURCE)
   endif()
 endforeach()
 
-set(base_args -std=c++17 -fsyntax-only -fdiagnostics-show-caret -I${INCLUDE} ${SOURCE})
+set(base_args -std=c++17 -fsyntax-only -I${INCLUDE} ${SOURCE})
 
 execute_process(COMMAND ${CXX} ${base_args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
 if(NOT rc EQUAL 0)

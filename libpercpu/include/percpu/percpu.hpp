@@ -199,6 +199,7 @@ class PerCpu {
   static T* remote_ptr(size_t cpu) noexcept {
 #if PERCPU_SP_NAIVE
     PERCPU_ASSERT(cpu < percpu_area_num());
+    (void)cpu;
     return Storage;
 #else
     return reinterpret_cast<T*>(percpu_area_base(cpu) + offset());
