@@ -1,0 +1,74 @@
+// percpu/ldgen.hpp - inject the per-CPU block into an existing GNU ld / lld linker script.
+//
+// The script is lexed and parsed (never matched with regular expressions); the output is the
+// input byte for byte except for the block and the few marked insertions around it. Every
+// insertion ldgen makes is wrapped in markers, so running ldgen on its own output removes the
+// old block first and the result is the same bytes (idempotent). See docs/ldgen.md.
+#pragma once
+
+#include <iosfwd>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "percpu/layout.hpp"
+
+namespace percpu::ldgen {
+
+struct InjectOptions {
+  unsigned cpus = 0;       // number of per-CPU areas to reserve; must be >= 1
+  std::string after;       // place the block after this output section (empty: default)
+  std::string before;      // place the block before this output section (empty: default)
+  percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
+  std::string source_name = "<stdin>";  // used in error locations
+};
+
+// Bad input: a syntax error or a script ldgen refuses to edit. what() is "file:line:col: message".
+class ScriptError : public std::runtime_error {
+ public:
+  ScriptError(std::string file, unsigned line, unsigned column, std::string message,
+              std::string source_line);
+  const std::string& file() const { return file_; }
+  unsigned line() const { return line_; }
+  unsigned column() const { return column_; }
+  const std::string& message() const { return message_; }
+  // The text of the offending line (without its newline), for a caret display.
+  const std::string& source_line() const { return source_line_; }
+
+ private:
+  std::string file_;
+  unsigned line_;
+  unsigned column_;
+  std::string message_;
+  std::string source_line_;
+};
+
+// The script with the block injected (or an ldgen block already present replaced). Throws
+// ScriptError on bad input and std::invalid_argument on bad options (cpus == 0, both after
+// and before given).
+std::string inject(std::string_view script, const InjectOptions& options);
+
+// The block alone, for scripts kept by hand: the plain (no PHDRS, no MEMORY) shape placed
+// after an identity-mapped section; the section after it must restate AT(ADDR(next)).
+std::string emit_fragment(const InjectOptions& options);
+
+struct BlockInfo {
+  bool present = false;         // the script has a .percpu output section
+  bool owned_by_ldgen = false;  // ... written by ldgen (between its markers)
+  unsigned cpus = 0;            // the CPU count in ldgen's marker (0 if not owned)
+  percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
+};
+
+// What the script holds now (used by --check). Throws ScriptError on a syntax error.
+BlockInfo inspect_block(std::string_view script, const std::string& source_name);
+
+// Exit codes of the CLI.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitCheckMismatch = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitUsage = 64;
+
+// The whole command line tool; main() only calls this.
+int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+}  // namespace percpu::ldgen

@@ -1,0 +1,171 @@
+// percpu-ldgen's command line: options (CLI11), reading, atomic writing, exit codes.
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "percpu/ldgen.hpp"
+
+#ifndef PERCPU_VERSION
+#define PERCPU_VERSION "unknown"
+#endif
+
+namespace percpu::ldgen {
+namespace {
+
+constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 ok; 1 --check: the script lacks the block or it differs (CPU count, model, "
+    "placement); 2 bad input (syntax error, unreadable file, a script ldgen refuses to edit, a "
+    "failed write: nothing is written); 64 usage error.\n"
+    "Preprocessed scripts: cpp -P -undef -D__ASSEMBLY__ kernel.lds.S | percpu-ldgen - --cpus N -o kernel.ld";
+
+struct BadInput {
+  std::string message;
+};
+
+std::string read_input(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream s;
+    s << std::cin.rdbuf();
+    return s.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw BadInput{path + ": cannot read: " + std::strerror(errno)};
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw BadInput{path + ": read error"};
+  return text;
+}
+
+// Writes next to the destination and renames over it, so the destination is either the old
+// file or the complete new one, never a half-written script.
+void write_atomically(const std::string& path, const std::string& text, const struct stat* keep_mode) {
+  std::string temp = path + ".percpu-ldgen.XXXXXX";
+  const int fd = mkstemp(temp.data());
+  if (fd < 0) throw BadInput{path + ": cannot create a temporary file next to it: " + std::strerror(errno)};
+  size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int saved = errno;
+      ::close(fd);
+      ::unlink(temp.c_str());
+      throw BadInput{path + ": write failed: " + std::strerror(saved)};
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (keep_mode) (void)::fchmod(fd, keep_mode->st_mode & 07777);
+  else (void)::fchmod(fd, 0644 & ~[] { mode_t m = umask(0); umask(m); return m; }());
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int saved = errno;
+    ::unlink(temp.c_str());
+    throw BadInput{path + ": write failed: " + std::strerror(saved)};
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(temp.c_str());
+    throw BadInput{path + ": cannot replace: " + std::strerror(saved)};
+  }
+}
+
+void report(std::ostream& err, const ScriptError& e) {
+  err << e.file() << ':' << e.line() << ':' << e.column() << ": error: " << e.message() << '\n';
+  err << "  " << e.source_line() << '\n';
+  err << "  " << std::string(e.column() > 0 ? e.column() - 1 : 0, ' ') << "^\n";
+}
+
+}  // namespace
+
+int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"percpu-ldgen: inject the .percpu template section, its symbols and the reserved "
+               "per-CPU areas into an existing GNU ld / lld linker script."};
+  app.footer(kExitCodesHelp);
+  app.set_version_flag("--version", std::string("percpu-ldgen ") + PERCPU_VERSION);
+  std::string input;
+  std::string output;
+  bool in_place = false;
+  bool check = false;
+  bool fragment = false;
+  InjectOptions options;
+  std::string vma = "zero";
+  app.add_option("script", input, "linker script to read, '-' for standard input");
+  app.add_option("--cpus", options.cpus, "number of per-CPU areas to reserve (required)")
+      ->required()
+      ->check(CLI::Range(1u, 1u << 20));
+  auto* out_opt = app.add_option("-o,--output", output, "write the script here (default: standard output)");
+  app.add_flag("-i,--in-place", in_place, "rewrite the input file (atomically)")->excludes(out_opt);
+  app.add_flag("--check", check, "exit 1 unless the script already holds this exact block")->excludes(out_opt);
+  app.add_option("--vma", vma, "address model of the template: zero (kernels) or delta")
+      ->check(CLI::IsMember({"zero", "delta"}));
+  auto* after = app.add_option("--after", options.after, "place the block after this output section");
+  app.add_option("--before", options.before, "place the block before this output section")->excludes(after);
+  app.add_flag("--emit-fragment", fragment, "print only the block, for scripts kept by hand");
+  try {
+    std::vector<std::string> args;
+    for (int i = argc - 1; i > 0; --i) args.emplace_back(argv[i]);
+    app.parse(args);
+    if (!fragment && input.empty()) throw CLI::RequiredError("script");
+    if (in_place && input == "-") throw CLI::ValidationError("-i", "cannot rewrite standard input in place");
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  options.vma = vma == "delta" ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
+  options.source_name = input == "-" ? "<stdin>" : input;
+
+  try {
+    if (fragment) {
+      out << emit_fragment(options);
+      return kExitOk;
+    }
+    const std::string text = read_input(input);
+    if (check) {
+      const BlockInfo info = inspect_block(text, options.source_name);
+      if (!info.owned_by_ldgen) {
+        err << options.source_name << ": no percpu-ldgen block\n";
+        return kExitCheckMismatch;
+      }
+      if (info.cpus != options.cpus || info.vma != options.vma) {
+        err << options.source_name << ": the block is for cpus=" << info.cpus << " vma="
+            << (info.vma == percpu::layout::AddressModel::delta ? "delta" : "zero") << ", wanted cpus="
+            << options.cpus << " vma=" << vma << '\n';
+        return kExitCheckMismatch;
+      }
+      if (inject(text, options) != text) {
+        err << options.source_name << ": the block is out of date (regenerate it)\n";
+        return kExitCheckMismatch;
+      }
+      return kExitOk;
+    }
+    const std::string result = inject(text, options);
+    if (in_place) {
+      struct stat st {};
+      const bool have = ::stat(input.c_str(), &st) == 0;
+      write_atomically(input, result, have ? &st : nullptr);
+    } else if (!output.empty() && output != "-") {
+      write_atomically(output, result, nullptr);
+    } else {
+      out << result;
+      out.flush();
+    }
+    return kExitOk;
+  } catch (const ScriptError& e) {
+    report(err, e);
+    return kExitBadInput;
+  } catch (const BadInput& e) {
+    err << "percpu-ldgen: error: " << e.message << '\n';
+    return kExitBadInput;
+  } catch (const std::invalid_argument& e) {
+    err << "percpu-ldgen: error: " << e.what() << '\n';
+    return kExitUsage;
+  }
+}
+
+}  // namespace percpu::ldgen

@@ -1,0 +1,103 @@
+#include "editor.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "percpu/layout.hpp"
+
+namespace percpu::ldgen::detail {
+
+std::string apply_edits(std::string_view source, std::vector<Edit> edits) {
+  std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.offset < b.offset; });
+  std::string out;
+  size_t done = 0;
+  for (const Edit& e : edits) {
+    out.append(source.substr(done, e.offset - done));
+    out.append(e.text);
+    done = e.offset;
+  }
+  out.append(source.substr(done));
+  return out;
+}
+
+std::string marked(std::string_view text) {
+  // The spaces keep lld's lexer from gluing a marker to a neighbouring word ("RAM/*..." would
+  // be one token to it); the leading one is removed with the markers.
+  return " " + std::string(kInlineOpen) + std::string(text) + " " + std::string(kInlineClose);
+}
+
+size_t OwnedText::to_source(size_t stripped_offset) const {
+  size_t offset = stripped_offset;
+  for (const Span& r : removed) {
+    if (r.begin <= offset) offset += r.end - r.begin;
+    else break;
+  }
+  return offset;
+}
+
+namespace {
+
+// "/* percpu-ldgen: begin cpus=4 vma=zero */" -> cpus, vma. Returns false when unreadable.
+bool read_begin_marker(std::string_view text, unsigned& cpus, bool& delta) {
+  const std::string_view prefix = percpu::layout::kBlockBeginMarker;
+  std::string_view rest = text.substr(prefix.size());
+  const size_t c = rest.find(" cpus=");
+  const size_t v = rest.find(" vma=");
+  if (c == std::string_view::npos || v == std::string_view::npos) return false;
+  unsigned long n = 0;
+  size_t i = c + 6;
+  if (i >= rest.size() || rest[i] < '0' || rest[i] > '9') return false;
+  for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9'; ++i) {
+    n = n * 10 + static_cast<unsigned long>(rest[i] - '0');
+    if (n > 0xFFFFFFFFul) return false;
+  }
+  cpus = static_cast<unsigned>(n);
+  const std::string_view model = rest.substr(v + 5, 5);
+  if (model == "zero ") delta = false;
+  else if (model == "delta") delta = true;
+  else return false;
+  return true;
+}
+
+}  // namespace
+
+OwnedText find_owned(const Lexer& lexer) {
+  const std::string_view source = lexer.source();
+  OwnedText owned;
+  const auto& comments = lexer.comments();
+  for (size_t i = 0; i < comments.size(); ++i) {
+    const Comment& c = comments[i];
+    if (c.text.rfind(percpu::layout::kBlockBeginMarker, 0) == 0) {
+      if (owned.block_found) lexer.fail(c.begin, "a second percpu-ldgen block; keep only one");
+      if (!read_begin_marker(c.text, owned.cpus, owned.vma_delta))
+        lexer.fail(c.begin, "unreadable percpu-ldgen begin marker (expected 'cpus=N vma=zero|delta')");
+      size_t j = i + 1;
+      while (j < comments.size() && comments[j].text != percpu::layout::kBlockEndMarker) ++j;
+      if (j == comments.size()) lexer.fail(c.begin, "percpu-ldgen block without its end marker");
+      owned.block_found = true;
+      size_t begin = c.begin;
+      if (begin >= kBlockLead.size() && source.substr(begin - kBlockLead.size(), kBlockLead.size()) == kBlockLead)
+        begin -= kBlockLead.size();
+      owned.removed.push_back({begin, comments[j].end});
+      i = j;
+    } else if (c.text == kInlineOpen) {
+      size_t j = i + 1;
+      while (j < comments.size() && comments[j].text != kInlineClose) ++j;
+      if (j == comments.size()) lexer.fail(c.begin, "percpu-ldgen insertion without its closing marker");
+      const size_t begin = c.begin > 0 && source[c.begin - 1] == ' ' ? c.begin - 1 : c.begin;
+      owned.removed.push_back({begin, comments[j].end});
+      i = j;
+    } else if (c.text == kInlineClose || c.text == percpu::layout::kBlockEndMarker) {
+      lexer.fail(c.begin, "percpu-ldgen end marker without its begin marker");
+    }
+  }
+  size_t done = 0;
+  for (const Span& r : owned.removed) {
+    owned.stripped.append(source.substr(done, r.begin - done));
+    done = r.end;
+  }
+  owned.stripped.append(source.substr(done));
+  return owned;
+}
+
+}  // namespace percpu::ldgen::detail

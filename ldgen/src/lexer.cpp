@@ -1,0 +1,150 @@
+#include "lexer.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace percpu::ldgen {
+
+ScriptError::ScriptError(std::string file, unsigned line, unsigned column, std::string message,
+                         std::string source_line)
+    : std::runtime_error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
+                         message),
+      file_(std::move(file)),
+      line_(line),
+      column_(column),
+      message_(std::move(message)),
+      source_line_(std::move(source_line)) {}
+
+}  // namespace percpu::ldgen
+
+namespace percpu::ldgen::detail {
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+// Characters of a name or pattern in script mode (lld's set, minus ':' and '=' which the
+// grammar needs as separators: ".text:" and "=0x90" are written without spaces in the wild).
+bool is_script_word(char c) {
+  return is_alnum(c) || std::strchr("_.$/\\~+[]*?-!^", c) != nullptr;
+}
+// Characters of a symbol, section name or number in expression mode.
+bool is_expr_word(char c) { return is_alnum(c) || c == '_' || c == '.' || c == '$'; }
+
+constexpr std::string_view kOperators[] = {"<<=", ">>=", "<<", ">>", "<=", ">=", "==", "!=",
+                                           "&&",  "||",  "+=", "-=", "*=", "/=", "&=", "|=",
+                                           "^=",  "AT>"};
+
+}  // namespace
+
+Lexer::Lexer(std::string_view source, std::string source_name)
+    : source_(source), name_(std::move(source_name)) {
+  scan_comments();
+}
+
+// Comments are found in one pass that also steps over strings, so a "/*" inside a string is not
+// a comment. An unterminated comment or string is reported here, with its opening position.
+void Lexer::scan_comments() {
+  size_t i = 0;
+  while (i < source_.size()) {
+    const char c = source_[i];
+    if (c == '/' && i + 1 < source_.size() && source_[i + 1] == '*') {
+      const size_t close = source_.find("*/", i + 2);
+      if (close == std::string_view::npos) fail(i, "unterminated comment");
+      comments_.push_back({i, close + 2, source_.substr(i, close + 2 - i)});
+      i = close + 2;
+    } else if (c == '"') {
+      const size_t close = source_.find('"', i + 1);
+      if (close == std::string_view::npos) fail(i, "unterminated string");
+      i = close + 1;
+    } else {
+      ++i;
+    }
+  }
+}
+
+void Lexer::skip_space() {
+  while (pos_ < source_.size()) {
+    if (is_space(source_[pos_])) {
+      ++pos_;
+    } else if (source_.compare(pos_, 2, "/*") == 0) {
+      pos_ = source_.find("*/", pos_ + 2) + 2;  // scan_comments proved it is closed
+    } else {
+      break;
+    }
+  }
+}
+
+Token Lexer::next(LexMode mode) {
+  skip_space();
+  Token t;
+  t.begin = pos_;
+  if (pos_ >= source_.size()) {
+    t.end = pos_;
+    return t;
+  }
+  const char c = source_[pos_];
+  if (c == '"') {
+    const size_t close = source_.find('"', pos_ + 1);
+    t.kind = TokenKind::string;
+    t.text = source_.substr(pos_ + 1, close - pos_ - 1);
+    pos_ = close + 1;
+    t.end = pos_;
+    return t;
+  }
+  if (mode == LexMode::script && source_.compare(pos_, 3, "AT>") == 0) {
+    t.kind = TokenKind::punct;
+  } else if (mode == LexMode::script ? is_script_word(c) : is_expr_word(c)) {
+    size_t e = pos_;
+    while (e < source_.size() && (mode == LexMode::script ? is_script_word(source_[e]) : is_expr_word(source_[e])))
+      ++e;
+    t.kind = TokenKind::word;
+    t.text = source_.substr(pos_, e - pos_);
+    pos_ = e;
+    t.end = pos_;
+    return t;
+  } else {
+    t.kind = TokenKind::punct;
+  }
+  size_t len = 1;
+  for (std::string_view op : kOperators) {
+    if (source_.compare(pos_, op.size(), op) == 0) {
+      len = op.size();
+      break;
+    }
+  }
+  if (static_cast<unsigned char>(c) < 0x20 && !is_space(c)) fail(pos_, "unexpected control character");
+  t.text = source_.substr(pos_, len);
+  pos_ += len;
+  t.end = pos_;
+  return t;
+}
+
+Token Lexer::peek(LexMode mode) {
+  const size_t saved = pos_;
+  Token t = next(mode);
+  pos_ = saved;
+  return t;
+}
+
+ScriptError Lexer::error_at(size_t offset, const std::string& message) const {
+  offset = std::min(offset, source_.size());
+  unsigned line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (source_[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  size_t line_end = source_.find('\n', line_start);
+  if (line_end == std::string_view::npos) line_end = source_.size();
+  std::string text(source_.substr(line_start, line_end - line_start));
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return ScriptError(name_, line, static_cast<unsigned>(offset - line_start + 1), message, text);
+}
+
+void Lexer::fail(size_t offset, const std::string& message) const { throw error_at(offset, message); }
+
+}  // namespace percpu::ldgen::detail

@@ -1,0 +1,58 @@
+// The linker-script lexer: lazy, position-keeping, with two modes like lld's ScriptLexer.
+// Script mode reads names and wildcard patterns (".text.*", "*crt0.o"); expression mode splits
+// operators ("."  "+="  "ALIGN" "(" ...). The parser chooses the mode per token, because the
+// same characters mean different things in the two places.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "percpu/ldgen.hpp"
+
+namespace percpu::ldgen::detail {
+
+enum class TokenKind { word, string, punct, end };
+enum class LexMode { script, expr };
+
+struct Token {
+  TokenKind kind = TokenKind::end;
+  std::string_view text;  // for strings: without the quotes
+  size_t begin = 0;       // byte offsets of the whole token in the source
+  size_t end = 0;
+  bool is(std::string_view s) const { return kind != TokenKind::string && text == s; }
+};
+
+struct Comment {
+  size_t begin, end;  // the whole "/* ... */"
+  std::string_view text;
+};
+
+class Lexer {
+ public:
+  Lexer(std::string_view source, std::string source_name);
+
+  Token next(LexMode mode);
+  Token peek(LexMode mode);
+  size_t position() const { return pos_; }
+  void rewind(size_t pos) { pos_ = pos; }
+  std::string_view source() const { return source_; }
+  const std::string& source_name() const { return name_; }
+  // Every comment in the source, in order (found once, up front).
+  const std::vector<Comment>& comments() const { return comments_; }
+
+  [[noreturn]] void fail(size_t offset, const std::string& message) const;
+  ScriptError error_at(size_t offset, const std::string& message) const;
+
+ private:
+  void skip_space();
+  void scan_comments();
+
+  std::string_view source_;
+  std::string name_;
+  size_t pos_ = 0;
+  std::vector<Comment> comments_;
+};
+
+}  // namespace percpu::ldgen::detail

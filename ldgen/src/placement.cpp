@@ -1,0 +1,215 @@
+#include "placement.hpp"
+
+#include <algorithm>
+
+namespace percpu::ldgen::detail {
+namespace {
+
+bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Sections that take no address space: discarded, debug and other non-allocated sections.
+bool is_non_alloc(const OutputSection& s) {
+  if (s.kind == OutputSection::Kind::overlay) return false;
+  const std::string& n = s.name;
+  return n == "/DISCARD/" || n == ".comment" || starts_with(n, ".debug") || starts_with(n, ".stab") ||
+         starts_with(n, ".zdebug") || n == ".gnu.attributes" || n == ".ARM.attributes" ||
+         n == ".riscv.attributes" || n == ".note.GNU-stack" || starts_with(n, ".gnu.build.attributes") ||
+         n == ".symtab" || n == ".strtab" || n == ".shstrtab" || n == ".line" || s.type == "INFO" ||
+         s.type == "COPY" || s.type == "DSECT";
+}
+
+// Zero-initialized, thread-local or reserved-space sections, before which the block goes.
+bool is_bss_like(const OutputSection& s) {
+  if (s.kind == OutputSection::Kind::overlay) return false;
+  const std::string& n = s.name;
+  return s.type == "NOLOAD" || n == ".bss" || starts_with(n, ".bss.") || starts_with(n, ".sbss") ||
+         starts_with(n, ".tbss") || starts_with(n, ".tdata") || n == ".lbss" || n == "COMMON" ||
+         starts_with(n, ".noinit") || n == ".stack" || n == ".heap" || n == "._user_heap_stack";
+}
+
+bool has_name(const OutputSection& s, const std::string& name) {
+  return s.name == name ||
+         std::find(s.overlay_names.begin(), s.overlay_names.end(), name) != s.overlay_names.end();
+}
+
+constexpr int kNone = -1;
+
+struct Place {
+  int prev = kNone;  // the section the block follows
+  int next = kNone;  // the section after the block
+  size_t at = 0;     // insertion offset
+};
+
+int next_alloc(const Script& s, int from) {
+  for (int i = from; i < static_cast<int>(s.sections.size()); ++i)
+    if (!is_non_alloc(s.sections[static_cast<size_t>(i)])) return i;
+  return kNone;
+}
+int prev_alloc(const Script& s, int before) {
+  for (int i = before - 1; i >= 0; --i)
+    if (!is_non_alloc(s.sections[static_cast<size_t>(i)])) return i;
+  return kNone;
+}
+
+Place choose_place(const Script& s, const Lexer& lexer, const InjectOptions& o) {
+  const int count = static_cast<int>(s.sections.size());
+  auto find = [&](const std::string& name, const char* option) {
+    for (int i = 0; i < count; ++i)
+      if (has_name(s.sections[static_cast<size_t>(i)], name)) return i;
+    lexer.fail(s.sections_close, std::string("no output section named '") + name + "' for " + option);
+  };
+  Place p;
+  if (!o.after.empty()) {
+    p.prev = find(o.after, "--after");
+    p.next = next_alloc(s, p.prev + 1);
+  } else if (!o.before.empty()) {
+    p.next = find(o.before, "--before");
+    p.prev = prev_alloc(s, p.next);
+    p.at = s.sections[static_cast<size_t>(p.next)].whole.begin;
+    return p;
+  } else {
+    int first_bss = kNone;
+    for (int i = 0; i < count && first_bss == kNone; ++i)
+      if (!is_non_alloc(s.sections[static_cast<size_t>(i)]) && is_bss_like(s.sections[static_cast<size_t>(i)]))
+        first_bss = i;
+    p.prev = prev_alloc(s, first_bss == kNone ? count : first_bss);
+    p.next = p.prev == kNone ? first_bss : next_alloc(s, p.prev + 1);
+  }
+  if (p.prev == kNone) {
+    if (p.next == kNone) lexer.fail(s.sections_close, "SECTIONS has no output section to place the block next to");
+    p.at = s.sections[static_cast<size_t>(p.next)].whole.begin;
+  } else {
+    p.at = s.sections[static_cast<size_t>(p.prev)].whole.end;
+  }
+  return p;
+}
+
+// The program headers in effect at the end of section `index`: the last explicit ":phdr" list
+// at or before it (a section without one stays in the previous section's headers).
+std::vector<std::string> phdrs_in_effect(const Script& s, int index) {
+  for (int i = index; i >= 0; --i)
+    if (!s.sections[static_cast<size_t>(i)].phdrs.empty()) return s.sections[static_cast<size_t>(i)].phdrs;
+  return {};
+}
+
+std::string lma_of(const std::string& vma, const std::string& anchor) {
+  if (anchor.empty()) return vma;
+  return vma + " - ADDR(" + anchor + ") + LOADADDR(" + anchor + ")";
+}
+
+}  // namespace
+
+std::string render_block(const BlockShape& b) {
+  const std::string model = b.delta ? "delta" : "zero";
+  const std::string n = std::to_string(b.cpus);
+  const std::string phdr = b.phdr.empty() ? "" : " :" + b.phdr;
+  const std::string align = "ALIGN(MAX(4K, ALIGNOF(.percpu)))";
+  const std::string stride =
+      "  _percpu_stride = ABSOLUTE(ALIGN(MAX(_percpu_load_end - _percpu_load_start, 1), "
+      "MAX(64, ALIGNOF(.percpu))));\n";
+  const std::string body =
+      "    _percpu_load_start = .;\n"
+      "    KEEP(*(.percpu .percpu.*))\n"
+      "    _percpu_load_end = .;\n";
+  std::string out = std::string(kBlockLead) + percpu::layout::kBlockBeginMarker + " cpus=" + n +
+                    " vma=" + model + " */\n";
+  if (b.regions) {
+    // Inside an output section '.' moves the region's pointer too, so the sections after the
+    // block cannot overlap the areas (an assignment to '.' outside a section does not).
+    out += "  .percpu.areas (NOLOAD) : {\n    . = " + align + ";\n    _percpu_start = .;\n"
+           "    . = . + _percpu_stride * " + n + ";\n    _percpu_end = .;\n  } > " + b.region + "\n";
+    out += "  .percpu 0x0 :" + std::string(b.load_region.empty() ? " AT(_percpu_start)" : "") + " {\n" + body +
+           "  }" + (b.load_region.empty() ? "" : " AT> " + b.load_region) + phdr + "\n";
+    out += stride;
+  } else {
+    out += "  . = " + align + ";\n  _percpu_start = .;\n";
+    out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
+           lma_of("_percpu_start", b.lma_anchor) + ") {\n" + body + "  }" + phdr + "\n";
+    out += stride;
+    out += "  _percpu_end = _percpu_start + _percpu_stride * " + n + ";\n  . = _percpu_end;\n";
+  }
+  out += std::string("  ") + percpu::layout::kBlockEndMarker;
+  return out;
+}
+
+std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOptions& o) {
+  if (!s.has_sections) lexer.fail(lexer.source().size(), "the script has no SECTIONS command");
+  if (!s.percpu_sections.empty())
+    lexer.fail(s.percpu_sections.front(),
+               "the script already has a hand-written .percpu output section; remove it and let "
+               "percpu-ldgen write the block");
+  if (s.percpu_input_at != std::string::npos)
+    lexer.fail(s.percpu_input_at,
+               "an input section pattern here takes the .percpu input sections; remove it so they "
+               "go to the template");
+  const Place p = choose_place(s, lexer, o);
+  const OutputSection* prev = p.prev == kNone ? nullptr : &s.sections[static_cast<size_t>(p.prev)];
+  const OutputSection* next = p.next == kNone ? nullptr : &s.sections[static_cast<size_t>(p.next)];
+  const size_t where = prev ? prev->whole.begin : next->whole.begin;
+  if (prev && prev->kind == OutputSection::Kind::overlay)
+    lexer.fail(prev->whole.begin,
+               "the block would follow an OVERLAY, whose load addresses are not contiguous; pass "
+               "--after NAME or --before NAME to place it next to an ordinary output section");
+
+  BlockShape shape;
+  shape.cpus = o.cpus;
+  shape.delta = o.vma == percpu::layout::AddressModel::delta;
+  bool uses_regions = s.has_memory;
+  for (const OutputSection& sec : s.sections) uses_regions |= !sec.region.empty();
+  std::vector<Edit> edits;
+
+  if (uses_regions) {
+    if (shape.delta)
+      lexer.fail(where, "--vma delta is not supported in scripts with MEMORY regions; use --vma zero");
+    if (!prev || prev->region.empty())
+      lexer.fail(where, "the script uses MEMORY regions but the output section before the block (" +
+                            (prev ? prev->name : std::string("none")) +
+                            ") is not placed with '> REGION'; pass --after NAME naming a section in "
+                            "the RAM region");
+    shape.regions = true;
+    shape.region = prev->region;
+    shape.load_region = prev->lma_region;
+  } else if (prev) {
+    shape.lma_anchor = prev->name;
+    if (next && !next->has_at && next->lma_region.empty()) {
+      if (next->kind == OutputSection::Kind::overlay)
+        lexer.fail(next->whole.begin,
+                   "the OVERLAY after the block has no AT(); give it one or pass --after/--before");
+      edits.push_back({next->after_colon, marked(" AT(" + lma_of("ADDR(" + next->name + ")", prev->name) + ")")});
+    }
+  } else if (next && !next->has_at && next->lma_region.empty()) {
+    edits.push_back({next->after_colon, marked(" AT(ADDR(" + next->name + "))")});
+  }
+
+  bool uses_phdrs = s.has_phdrs;
+  for (const OutputSection& sec : s.sections) uses_phdrs |= !sec.phdrs.empty();
+  if (uses_phdrs) {
+    if (!s.has_phdrs)
+      lexer.fail(where, "sections name program headers but PHDRS is not in this file (INCLUDEd?); "
+                        "percpu-ldgen must add a PT_LOAD header to it");
+    std::string name = "percpu";
+    auto taken = [&](const std::string& n) {
+      return std::any_of(s.phdr_entries.begin(), s.phdr_entries.end(), [&](const PhdrEntry& e) { return e.name == n; });
+    };
+    for (unsigned k = 2; taken(name); ++k) name = "percpu" + std::to_string(k);
+    shape.phdr = name;
+    const std::vector<std::string> current = phdrs_in_effect(s, p.prev);
+    size_t at = s.phdrs_close;
+    if (!current.empty())
+      for (const PhdrEntry& e : s.phdr_entries)
+        if (e.name == current.front()) at = e.whole.end;
+    edits.push_back({at, marked("\n  " + name + " PT_LOAD FLAGS(6);")});
+    if (next && next->phdrs.empty()) {
+      if (current.empty())
+        lexer.fail(next->whole.begin, "cannot tell which program header '" + next->name +
+                                          "' belongs to; name one with ':phdr' on it");
+      std::string list;
+      for (const std::string& ph : current) list += " :" + ph;
+      edits.push_back({next->after_body, marked(list)});
+    }
+  }
+  edits.push_back({p.at, render_block(shape)});
+  return edits;
+}
+
+}  // namespace percpu::ldgen::detail

@@ -1,0 +1,50 @@
+// The syntax tree of a linker script: only what placement needs, each piece with the byte
+// offsets of its source text so the editor can insert next to it without touching anything else.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace percpu::ldgen::detail {
+
+struct Span {
+  size_t begin = 0;
+  size_t end = 0;  // one past the last byte
+};
+
+// An output section statement, or an OVERLAY (kind == overlay; name is its first section).
+struct OutputSection {
+  enum class Kind { section, overlay } kind = Kind::section;
+  std::string name;
+  std::vector<std::string> overlay_names;  // overlay: every section in it
+  Span whole;              // from the name to the last byte of the statement (fill, comma)
+  bool has_address = false;
+  bool has_at = false;     // AT(lma)
+  std::string type;        // NOLOAD, COPY, ... or empty
+  size_t after_colon = 0;  // where an AT() may be inserted
+  size_t after_body = 0;   // after '}' and the "> region AT> region" that follow it
+  std::string region;      // > region
+  std::string lma_region;  // AT> region
+  std::vector<std::string> phdrs;
+};
+
+struct PhdrEntry {
+  std::string name;
+  Span whole;  // through its ';'
+};
+
+struct Script {
+  std::vector<OutputSection> sections;  // every SECTIONS command's sections and overlays, in order
+  bool has_sections = false;
+  size_t sections_close = 0;            // offset of the last SECTIONS command's closing '}'
+  bool has_memory = false;
+  bool has_phdrs = false;
+  size_t phdrs_close = 0;               // offset of PHDRS' closing '}'
+  std::vector<PhdrEntry> phdr_entries;
+  std::vector<Span> includes;           // INCLUDE commands (not followed)
+  std::vector<size_t> percpu_sections;  // offsets of output sections named .percpu
+  size_t percpu_input_at = std::string::npos;  // an input pattern naming .percpu outside ldgen's block
+};
+
+}  // namespace percpu::ldgen::detail
