@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
                  percpu::to_string(init.error));
     return 1;
   }
+  cpus = init.cpu_count;  // PERCPU_SP_NAIVE builds have exactly one CPU
   std::printf("percpu host demo (%s): %zu areas, template %zu bytes, stride %zu, "
               "offset(counter) = %#" PRIxPTR "\n",
               percpu::arch::kName, percpu::percpu_area_num(), percpu::percpu_area_size(),

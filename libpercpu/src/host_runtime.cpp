@@ -30,6 +30,13 @@ __attribute__((constructor(101))) void snapshot_template() {
 }  // namespace
 }  // namespace percpu::detail
 
+#if PERCPU_PREEMPT
+// Host mode: a "CPU" is a thread and its register follows it across migrations, so there is
+// nothing to disable. Weak, so a program (or test) that counts guard calls can supply its own.
+extern "C" __attribute__((weak)) void percpu_preempt_disable(void) {}
+extern "C" __attribute__((weak)) void percpu_preempt_enable(void) {}
+#endif
+
 namespace percpu {
 
 InitResult init(size_t cpu_count) noexcept {
