@@ -1,13 +1,12 @@
 // Host mode only (Linux user space): the pristine template snapshot and init(cpu_count), which
-// allocates the areas. Never compiled into freestanding builds.
+// allocates the areas. Empty in kernel mode, so a freestanding build may compile src/*.cpp.
+#include "percpu/config.hpp"
+
+#if !PERCPU_KERNEL_MODE
 #include <stdlib.h>
 #include <string.h>
 
 #include "percpu/percpu.hpp"
-
-#if PERCPU_KERNEL_MODE
-#error "host_runtime.cpp is host-mode only"
-#endif
 
 namespace percpu::detail {
 namespace {
@@ -56,3 +55,5 @@ InitResult init(size_t cpu_count) noexcept {
 }
 
 }  // namespace percpu
+
+#endif  // !PERCPU_KERNEL_MODE

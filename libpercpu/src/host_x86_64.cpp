@@ -1,15 +1,15 @@
 // Host mode on x86_64 Linux: GS_BASE through arch_prctl. glibc uses FS for TLS and leaves GS
 // free; the kernel saves and restores GS_BASE per thread, so each thread can select an area.
+// Empty in kernel mode, on other architectures and in PERCPU_SP_NAIVE builds.
+#include "percpu/config.hpp"
+
+#if !PERCPU_KERNEL_MODE && !PERCPU_SP_NAIVE && defined(__x86_64__)
 #include <asm/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 
 #include "percpu/percpu.hpp"
-
-#if PERCPU_KERNEL_MODE
-#error "host_x86_64.cpp is host-mode only"
-#endif
 
 namespace percpu::detail {
 namespace {
@@ -45,3 +45,5 @@ uintptr_t host_get_gs_base() noexcept {
 }
 
 }  // namespace percpu::detail
+
+#endif  // host x86_64
