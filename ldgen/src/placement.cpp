@@ -118,8 +118,10 @@ std::string render_block(const BlockShape& b) {
     // block cannot overlap the areas (an assignment to '.' outside a section does not).
     out += "  .percpu.areas (NOLOAD) : {\n    . = " + align + ";\n    _percpu_start = .;\n"
            "    . = . + _percpu_stride * " + n + ";\n    _percpu_end = .;\n  } > " + b.region + "\n";
-    out += "  .percpu 0x0 :" + std::string(b.load_region.empty() ? " AT(_percpu_start)" : "") + " {\n" + body +
-           "  }" + (b.load_region.empty() ? "" : " AT> " + b.load_region) + phdr + "\n";
+    // The template's image goes to the load region (FLASH), not to _percpu_start: the
+    // startup code copies it from _percpu_image into the areas, as it copies .data.
+    out += "  .percpu 0x0 : {\n" + body + "  } AT> " + b.load_region + phdr + "\n";
+    out += "  _percpu_image = LOADADDR(.percpu);\n";
     out += stride;
   } else {
     out += "  . = " + align + ";\n  _percpu_start = .;\n";
@@ -168,7 +170,7 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
                             "the RAM region");
     shape.regions = true;
     shape.region = prev->region;
-    shape.load_region = prev->lma_region;
+    shape.load_region = prev->lma_region.empty() ? prev->region : prev->lma_region;
   } else if (prev) {
     shape.lma_anchor = prev->name;
     if (next && !next->has_at && next->lma_region.empty()) {
@@ -187,25 +189,42 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
     if (!s.has_phdrs)
       lexer.fail(where, "sections name program headers but PHDRS is not in this file (INCLUDEd?); "
                         "percpu-ldgen must add a PT_LOAD header to it");
-    std::string name = "percpu";
     auto taken = [&](const std::string& n) {
       return std::any_of(s.phdr_entries.begin(), s.phdr_entries.end(), [&](const PhdrEntry& e) { return e.name == n; });
     };
-    for (unsigned k = 2; taken(name); ++k) name = "percpu" + std::to_string(k);
-    shape.phdr = name;
+    auto fresh = [&](std::string base) {
+      std::string n = base;
+      for (unsigned k = 2; taken(n); ++k) n = base + std::to_string(k);
+      return n;
+    };
     const std::vector<std::string> current = phdrs_in_effect(s, p.prev);
     size_t at = s.phdrs_close;
     if (!current.empty())
       for (const PhdrEntry& e : s.phdr_entries)
         if (e.name == current.front()) at = e.whole.end;
-    edits.push_back({at, marked("\n  " + name + " PT_LOAD FLAGS(6);")});
+    std::string list;
+    for (const std::string& ph : current) list += " :" + ph;
+    std::string new_headers;
+    if (!shape.delta) {
+      // At VMA 0 the template needs a PT_LOAD of its own. The section after it gets a new one
+      // too: lld computes a segment's file size from its first to its last section's file
+      // offset, so a NOBITS section after the template, back in the data segment, would stretch
+      // that segment's p_filesz over the template's bytes (p_filesz > p_memsz on 64K pages).
+      shape.phdr = fresh("percpu");
+      new_headers += "\n  " + shape.phdr + " PT_LOAD FLAGS(6);";
+      if (next && next->phdrs.empty()) {
+        list = " :" + fresh("percpu_next");
+        new_headers += "\n  " + list.substr(2) + " PT_LOAD FLAGS(6);";
+      }
+      edits.push_back({at, marked(new_headers)});
+    }
+    // GNU ld leaves a section that only inherits its header out of the segment when '.' was
+    // assigned before it: the next section always names its header.
     if (next && next->phdrs.empty()) {
-      if (current.empty())
+      if (list.empty())
         lexer.fail(next->whole.begin, "cannot tell which program header '" + next->name +
                                           "' belongs to; name one with ':phdr' on it");
-      std::string list;
-      for (const std::string& ph : current) list += " :" + ph;
-      edits.push_back({next->after_body, marked(list)});
+      edits.push_back({next->after_body, marked(list.substr(1))});
     }
   }
   edits.push_back({p.at, render_block(shape)});

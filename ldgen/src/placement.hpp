@@ -20,7 +20,7 @@ struct BlockShape {
   std::string lma_anchor;    // output section whose VMA-to-LMA delta the template keeps; empty: none
   std::string phdr;          // program header for the template; empty: none
   std::string region;        // regions shape: the VMA region that holds the reserved areas
-  std::string load_region;   // regions shape: the template's load region (empty: loaded at _percpu_start)
+  std::string load_region;   // regions shape: the template's load region
   bool regions = false;
 };
 
