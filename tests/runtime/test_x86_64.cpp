@@ -45,3 +45,24 @@ TEST(PercpuX86, WriteRegisterMovesCurrentPtr) {
   EXPECT_EQ(pc_u16.remote_ref_raw(2), 9);
   EXPECT_EQ(pc_u16.remote_ref_raw(1), 60000);
 }
+
+// Host mode has two ways to reach GS_BASE: rdgsbase/wrgsbase (HWCAP2_FSGSBASE) and the
+// arch_prctl system call. Both must select the same areas; switching methods mid-way keeps the
+// register (both read and write the same per-thread GS_BASE).
+TEST(PercpuX86, BothGsBaseMethodsAgree) {
+  ASSERT_TRUE(percpu::init(size_t{3}).ok());
+  for (bool fsgsbase : {false, true}) {
+    percpu::detail::host_set_gs_method(fsgsbase);
+    for (size_t cpu = 0; cpu < 3; ++cpu) {
+      percpu::init_percpu_reg(cpu);
+      EXPECT_EQ(percpu::read_percpu_reg(), percpu::register_value_for(percpu::percpu_area_base(cpu)));
+      pc_u32.write_current(static_cast<uint32_t>(10 * cpu + fsgsbase));
+      EXPECT_EQ(pc_u32.remote_ref_raw(cpu), 10 * cpu + fsgsbase);
+    }
+    percpu::init_percpu_reg(1);
+    percpu::detail::host_set_gs_method(!fsgsbase);
+    EXPECT_EQ(percpu::read_percpu_reg(), percpu::register_value_for(percpu::percpu_area_base(1)));
+    EXPECT_EQ(pc_u32.read_current(), 10u + fsgsbase);
+  }
+  percpu::detail::host_set_gs_method(true);
+}

@@ -28,9 +28,14 @@ namespace percpu::detail {
 // current_ptr() needs one %gs load instead of rdmsr/rdgsbase/arch_prctl. Set by write_reg.
 extern uintptr_t self_register;
 #if !PERCPU_KERNEL_MODE
-// Host mode: arch_prctl(ARCH_SET_GS / ARCH_GET_GS); a failure is fatal (aborts with a message).
+// Host mode: wrgsbase/rdgsbase when the kernel allows them (HWCAP2_FSGSBASE), otherwise
+// arch_prctl(ARCH_SET_GS / ARCH_GET_GS); an arch_prctl failure is fatal (aborts with a message).
 void host_set_gs_base(uintptr_t value) noexcept;
 uintptr_t host_get_gs_base() noexcept;
+// Which method is in use; tests force the system call to cover both paths (fsgsbase=true
+// selects the instructions only where available).
+bool host_gs_uses_fsgsbase() noexcept;
+void host_set_gs_method(bool fsgsbase) noexcept;
 #endif
 }  // namespace percpu::detail
 
