@@ -75,8 +75,9 @@ inline uintptr_t read_reg() noexcept {
 #endif
 }
 
-// The self word lives at (value + offset of self_register) in the delta model's terms; both
-// models reduce to: area address = value + the symbol's link-time address.
+// The variable's link-time address: its offset in the zero model (an absolute immediate, never
+// RIP-relative: the kernel is far from VMA 0), its template address in the delta model. In both
+// models a CPU's copy is at register value + this address.
 template <typename T, T* S>
 inline uintptr_t symbol_address() noexcept {
 #if PERCPU_VMA_DELTA
@@ -96,6 +97,7 @@ inline void write_reg(uintptr_t value) noexcept {
 #else
   detail::host_set_gs_base(value);
 #endif
+  // Keep the self word (read by current_ptr) equal to the register.
   *reinterpret_cast<uintptr_t*>(value + symbol_address<uintptr_t, &detail::self_register>()) =
       value;
 }
