@@ -8,10 +8,16 @@
 namespace percpu::ldgen::detail {
 
 std::string apply_edits(std::string_view source, std::vector<Edit> edits) {
-  std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.offset < b.offset; });
+  // Stable order for equal offsets (std::stable_sort warns with clang-19 + libstdc++ 12).
+  std::vector<size_t> order(edits.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return edits[a].offset != edits[b].offset ? edits[a].offset < edits[b].offset : a < b;
+  });
   std::string out;
   size_t done = 0;
-  for (const Edit& e : edits) {
+  for (const size_t i : order) {
+    const Edit& e = edits[i];
     out.append(source.substr(done, e.offset - done));
     out.append(e.text);
     done = e.offset;

@@ -249,12 +249,11 @@ class Parser {
         colon = lex_.next(LexMode::script);
       }
       if (!colon.is(":")) fail(colon, "expected ':' after the region name");
-      for (const char* keys : {"origin", "length"}) {
-        const Token key = expect_name(LexMode::expr, keys);
-        const bool ok = std::string_view(keys) == "origin"
-                            ? one_of(key.text, {"ORIGIN", "org", "o"})
-                            : one_of(key.text, {"LENGTH", "len", "l"});
-        if (!ok) fail(key, std::string("expected ") + (std::string_view(keys) == "origin" ? "ORIGIN" : "LENGTH"));
+      for (const bool origin : {true, false}) {
+        const char* what = origin ? "ORIGIN" : "LENGTH";
+        const Token key = expect_name(LexMode::expr, what);
+        if (!(origin ? one_of(key.text, {"ORIGIN", "org", "o"}) : one_of(key.text, {"LENGTH", "len", "l"})))
+          fail(key, std::string("expected ") + what);
         expect("=");
         expr();
         accept(",");
