@@ -194,3 +194,20 @@ def test_link(ldgen, objects, tmp_path, arch, linker, script, model):
                 assert seg["p_memsz"] < 64 << 20, seg.header
                 assert seg["p_filesz"] <= seg["p_memsz"]
         assert os.path.getsize(elf_path) < 16 << 20
+
+
+@pytest.mark.parametrize("linker", LINKERS)
+def test_empty_template(ldgen, tmp_path, linker):
+    """No per-CPU variable at all: the script still links and reserves one minimal area per CPU."""
+    src = tmp_path / "empty.c"
+    src.write_text("int d = 1; int z[10]; void _start(void) { for (;;) {} }\n")
+    obj = tmp_path / "empty.o"
+    subprocess.run([tool("gcc"), "-O2", "-ffreestanding", "-fno-pic", "-c", str(src), "-o", str(obj)], check=True)
+    result, elf_path = link(ldgen, {"x86_64": obj}, tmp_path, "x86_64", linker, "tutorial-kernel.ld", "zero", 3)
+    assert result.returncode == 0, result.stderr
+    with open(elf_path, "rb") as f:
+        elf = ELFFile(f)
+        sym = {s.name: s["st_value"] for s in elf.get_section_by_name(".symtab").iter_symbols() if s.name}
+        assert sym["_percpu_stride"] == 64
+        assert sym["_percpu_end"] - sym["_percpu_start"] == 64 * 3
+        assert elf.get_section_by_name(".bss")["sh_addr"] >= sym["_percpu_end"]
