@@ -22,7 +22,11 @@ ARCHES = {
     "aarch64": (["aarch64-linux-gnu-gcc"], "aarch64-linux-gnu-ld"),
     "riscv64": (["riscv64-linux-gnu-gcc", "-mcmodel=medany", "-mno-relax"], "riscv64-linux-gnu-ld"),
     "loongarch64": (["clang-19", "--target=loongarch64-unknown-linux-gnu"], None),
+    # Cortex-M firmware (32-bit): no GNU ld for ARM here; only the 32-bit-address fixtures.
+    "thumbv7m": (["clang-19", "--target=thumbv7m-none-eabi"], None),
 }
+ARCH_SCRIPTS = {"thumbv7m": ["stm32-mcu.ld", "rtos-ram.ld", "phdrs-nofilehdr.ld", "tutorial-kernel.ld",
+                             "after-option.ld", "include-main.ld"]}
 # ld.lld (14) has no LoongArch backend: only lld 19 links LoongArch here.
 LINKERS = ["bfd", "lld14", "lld19"]
 
@@ -84,12 +88,12 @@ def cases():
     for arch in ARCHES:
         for linker in LINKERS:
             if linker == "bfd" and ARCHES[arch][1] is None:
-                continue  # no GNU ld for LoongArch in Debian 12
+                continue  # no GNU ld for LoongArch (or bare-metal ARM) in Debian 12
             if linker == "lld14" and arch == "loongarch64":
                 continue  # lld 14 predates LoongArch support
-            for script in SHAPES:
+            for script in ARCH_SCRIPTS.get(arch, SHAPES):
                 yield pytest.param(arch, linker, script, "zero", id=f"{arch}-{linker}-{script}-zero")
-            for script in DELTA_SHAPES:
+            for script in [s for s in DELTA_SHAPES if s in ARCH_SCRIPTS.get(arch, SHAPES)]:
                 yield pytest.param(arch, linker, script, "delta", id=f"{arch}-{linker}-{script}-delta")
 
 
