@@ -113,7 +113,18 @@ std::string render_block(const BlockShape& b) {
       "    _percpu_load_end = .;\n";
   std::string out = std::string(kBlockLead) + percpu::layout::kBlockBeginMarker + " cpus=" + n +
                     " vma=" + model + " */\n";
-  if (b.regions) {
+  if (b.regions && b.delta) {
+    // The template is linked in the RAM region itself: a padding section aligns it (an
+    // assignment to '.' outside a section would not move the region's pointer), the areas of
+    // CPUs 1..N-1 follow it in a NOLOAD section.
+    const bool stored_elsewhere = b.load_region != b.region;
+    out += "  .percpu.pad (NOLOAD) : { . = " + align + "; } > " + b.region + "\n";
+    out += "  .percpu : {\n" + body + "  } > " + b.region +
+           (stored_elsewhere ? " AT> " + b.load_region : "") + phdr + "\n";
+    out += "  _percpu_start = ADDR(.percpu);\n  _percpu_image = LOADADDR(.percpu);\n" + stride;
+    out += "  .percpu.areas (NOLOAD) : {\n    . = _percpu_start + _percpu_stride * " + n +
+           ";\n    _percpu_end = .;\n  } > " + b.region + "\n";
+  } else if (b.regions) {
     // Inside an output section '.' moves the region's pointer too, so the sections after the
     // block cannot overlap the areas (an assignment to '.' outside a section does not).
     out += "  .percpu.areas (NOLOAD) : {\n    . = " + align + ";\n    _percpu_start = .;\n"
@@ -161,8 +172,6 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
   std::vector<Edit> edits;
 
   if (uses_regions) {
-    if (shape.delta)
-      lexer.fail(where, "--vma delta is not supported in scripts with MEMORY regions; use --vma zero");
     if (!prev || prev->region.empty())
       lexer.fail(where, "the script uses MEMORY regions but the output section before the block (" +
                             (prev ? prev->name : std::string("none")) +
