@@ -156,3 +156,33 @@ def test_include_is_not_followed(tmp_path):
     r = run(SCRIPTS / "include-main.ld", "--cpus", 2)
     assert r.returncode == 0 and "INCLUDE include-text.ldi" in r.stdout
     assert (SCRIPTS / "include-text.ldi").read_bytes() == included
+
+
+def test_preprocessed_script_pipeline(tmp_path):
+    """The documented .lds.S route: cpp -P -undef -D__ASSEMBLY__ | percpu-ldgen - ..."""
+    cpp = subprocess.run(["cpp", "-P", "-undef", "-D__ASSEMBLY__", str(SCRIPTS / "arch-kernel.lds.S")],
+                         capture_output=True, text=True, check=True)
+    r = run("-", "--cpus", 2, "-o", tmp_path / "kernel.ld", stdin=cpp.stdout)
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "kernel.ld").read_text()
+    assert "#define" not in text and "cpus=2" in text
+    assert text.index("percpu-ldgen: begin") < text.index(".bss :")
+    obj = tmp_path / "v.o"
+    subprocess.run(["gcc", "-O2", "-ffreestanding", "-fno-pic", "-mcmodel=large", "-c", str(HERE / "percpu_vars.c"),
+                    "-o", str(obj)], check=True)
+    for linker in (["ld"], ["ld.lld"], ["ld.lld-19"]):
+        link = subprocess.run(linker + ["-T", str(tmp_path / "kernel.ld"), str(obj), "-o", str(tmp_path / "k.elf")],
+                              capture_output=True, text=True)
+        assert link.returncode == 0, link.stderr
+
+
+@pytest.mark.parametrize("text,args,what", [
+    ("SECTIONS { .text : { *(.text) } OVERLAY 0x1000 : AT(0x4000) { .a { *(.a) } } .bss : { *(.bss) } }",
+     [], "would follow an OVERLAY"),
+    ("SECTIONS { .text : { *(.text) } :text .data : { *(.data) } .bss : { *(.bss) } }", [], "PHDRS is not in this file"),
+    ("SECTIONS { .text : { *(.text) } .data : { *(.data) } OVERLAY : { .a { *(.a) } } }",
+     ["--after", ".data"], "OVERLAY after the block has no AT()"),
+])
+def test_refusals_say_what_to_do(text, args, what):
+    r = run("-", "--cpus", 2, *args, stdin=text)
+    assert r.returncode == 2 and r.stdout == "" and what in r.stderr, r.stderr
