@@ -363,6 +363,7 @@ class Parser {
         expect(")");
       } else if (t.is("ALIGN_WITH_INPUT") || t.is("ONLY_IF_RO") || t.is("ONLY_IF_RW")) {
         lex_.next(LexMode::expr);
+        sec.conditional |= !t.is("ALIGN_WITH_INPUT");
       } else {
         break;
       }

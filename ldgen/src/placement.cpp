@@ -135,11 +135,19 @@ std::string render_block(const BlockShape& b) {
     out += "  _percpu_image = LOADADDR(.percpu);\n";
     out += stride;
   } else {
+    // The rest of the areas is a NOLOAD section with the right load address: whatever section
+    // follows the block (even when the one named next is empty and dropped) continues from its
+    // VMA-to-LMA delta, not from the VMA-0 template's. It starts after the template's bytes, so
+    // its load range does not overlap the template's (lld checks that). The symbol assignment
+    // keeps it from being discarded when it is empty.
+    const std::string size = "(_percpu_load_end - _percpu_load_start)";
     out += "  . = " + align + ";\n  _percpu_start = .;\n";
     out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
            lma_of("_percpu_start", b.lma_anchor) + ") {\n" + body + "  }" + phdr + "\n";
     out += stride;
-    out += "  _percpu_end = _percpu_start + _percpu_stride * " + n + ";\n  . = _percpu_end;\n";
+    out += "  .percpu.areas (_percpu_start + " + size + ") (NOLOAD) : AT(" +
+           lma_of("ADDR(.percpu.areas)", b.lma_anchor) + ") {\n    . += _percpu_stride * " + n + " - " + size +
+           ";\n    _percpu_end = .;\n  }" + b.areas_phdrs + "\n";
   }
   out += std::string("  ") + percpu::layout::kBlockEndMarker;
   return out;
@@ -180,16 +188,25 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
     shape.regions = true;
     shape.region = prev->region;
     shape.load_region = prev->lma_region.empty() ? prev->region : prev->lma_region;
-  } else if (prev) {
-    shape.lma_anchor = prev->name;
+  } else {
+    // A script that never says AT() is identity-mapped: the template is loaded at
+    // _percpu_start. Otherwise the block keeps the VMA-to-LMA delta of an earlier section that
+    // surely exists (not an ONLY_IF_RO/RW one, whose ADDR() may name nothing).
+    const bool uses_at = std::any_of(s.sections.begin(), s.sections.end(), [](const OutputSection& sec) {
+      return sec.has_at || !sec.lma_region.empty();
+    });
+    for (int i = p.prev; uses_at && i >= 0 && shape.lma_anchor.empty(); --i) {
+      const OutputSection& sec = s.sections[static_cast<size_t>(i)];
+      if (!is_non_alloc(sec) && !sec.conditional && sec.kind == OutputSection::Kind::section)
+        shape.lma_anchor = sec.name;
+    }
     if (next && !next->has_at && next->lma_region.empty()) {
       if (next->kind == OutputSection::Kind::overlay)
         lexer.fail(next->whole.begin,
                    "the OVERLAY after the block has no AT(); give it one or pass --after/--before");
-      edits.push_back({next->after_colon, marked(" AT(" + lma_of("ADDR(" + next->name + ")", prev->name) + ")")});
+      edits.push_back(
+          {next->after_colon, marked(" AT(" + lma_of("ADDR(" + next->name + ")", shape.lma_anchor) + ")")});
     }
-  } else if (next && !next->has_at && next->lma_region.empty()) {
-    edits.push_back({next->after_colon, marked(" AT(ADDR(" + next->name + "))")});
   }
 
   bool uses_phdrs = s.has_phdrs;
@@ -235,6 +252,7 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
                                           "' belongs to; name one with ':phdr' on it");
       edits.push_back({next->after_body, marked(list.substr(1))});
     }
+    shape.areas_phdrs = list;
   }
   edits.push_back({p.at, render_block(shape)});
   return edits;

@@ -21,6 +21,7 @@ struct OutputSection {
   Span whole;              // from the name to the last byte of the statement (fill, comma)
   bool has_address = false;
   bool has_at = false;     // AT(lma)
+  bool conditional = false;  // ONLY_IF_RO / ONLY_IF_RW: may not exist in the output
   std::string type;        // NOLOAD, COPY, ... or empty
   size_t after_colon = 0;  // where an AT() may be inserted
   size_t after_body = 0;   // after '}' and the "> region AT> region" that follow it

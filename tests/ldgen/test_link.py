@@ -221,3 +221,30 @@ def test_empty_template(ldgen, tmp_path, linker):
         assert sym["_percpu_stride"] == 64
         assert sym["_percpu_end"] - sym["_percpu_start"] == 64 * 3
         assert elf.get_section_by_name(".bss")["sh_addr"] >= sym["_percpu_end"]
+
+
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64", "riscv64"])
+def test_gnu_default_script(ldgen, objects, tmp_path, arch):
+    """GNU ld's own default script (`ld --verbose`): the largest real script at hand. Its section
+    after the block (.tdata) is empty and dropped, so only the areas section keeps the data
+    segment's load address right."""
+    gnu = tool(ARCHES[arch][1])
+    verbose = subprocess.run([gnu, "--verbose"], capture_output=True, text=True, check=True).stdout
+    script = verbose.split("=" * 50)[1].split("\n", 1)[1]
+    src = tmp_path / "default.ld"
+    src.write_text(script)
+    out = tmp_path / "default.percpu.ld"
+    subprocess.run([ldgen, str(src), "--cpus", "4", "-o", str(out)], check=True)
+    elf_path = tmp_path / "a.elf"
+    subprocess.run([gnu, "-static", "-T", str(out), str(objects[arch]), "-o", str(elf_path)], check=True)
+    with open(elf_path, "rb") as f:
+        elf = ELFFile(f)
+        pc = elf.get_section_by_name(".percpu")
+        assert pc["sh_type"] == "SHT_PROGBITS" and pc["sh_addr"] == 0
+        sym = {s.name: s["st_value"] for s in elf.get_section_by_name(".symtab").iter_symbols() if s.name}
+        assert load_address(elf, pc) == sym["_percpu_start"]
+        for seg in elf.iter_segments():
+            if seg["p_type"] == "PT_LOAD" and not seg.section_in_segment(pc):
+                assert seg["p_vaddr"] == seg["p_paddr"], seg.header  # identity-mapped as before
+        data = elf.get_section_by_name(".data") or elf.get_section_by_name(".sdata")  # RISC-V: small data
+        assert data["sh_addr"] >= sym["_percpu_end"]

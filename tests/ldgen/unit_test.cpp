@@ -244,7 +244,7 @@ TEST(Fragment, IsTheBlockAlone) {
   o.cpus = 16;
   const std::string f = ld::emit_fragment(o);
   EXPECT_EQ(f.rfind("  /* percpu-ldgen: begin cpus=16 vma=zero */\n", 0), 0u);
-  EXPECT_NE(f.find("_percpu_end = _percpu_start + _percpu_stride * 16;"), std::string::npos);
+  EXPECT_NE(f.find(". += _percpu_stride * 16 - "), std::string::npos);
   EXPECT_NE(f.find(".percpu 0x0 : AT(_percpu_start)"), std::string::npos);
   // The fragment is valid script syntax inside SECTIONS.
   EXPECT_NO_THROW(d::parse_script("SECTIONS {\n" + f + "}\n", "fragment"));
