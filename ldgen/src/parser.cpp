@@ -378,7 +378,16 @@ class Parser {
   void trailer(OutputSection& sec) {
     sec.after_body = lex_.position();
     for (;;) {
-      const Token t = lex_.peek(LexMode::script);
+      Token t = lex_.peek(LexMode::script);
+      if (t.is("AT")) {  // "AT > region" with a space is GNU ld syntax too
+        const size_t saved = lex_.position();
+        lex_.next(LexMode::script);
+        if (!lex_.peek(LexMode::script).is(">")) {
+          lex_.rewind(saved);
+          break;
+        }
+        t.text = "AT>";
+      }
       if (t.is(">") || t.is("AT>")) {
         lex_.next(LexMode::script);
         const Token region = expect_name(LexMode::script, "a memory region name");
@@ -420,6 +429,13 @@ class Parser {
         // An input section description: "*(.text .text.*)", "KEEP(*(.init))", "foo.o",
         // "EXCLUDE_FILE(*crtend.o) *(.ctors)".
         if (names_percpu(t.text) && script_.percpu_input_at == std::string::npos) script_.percpu_input_at = t.begin;
+        // "archive:member" file patterns ("*libgcc.a:*crt*.o(.text)"): ':' glued to the word.
+        const Token colon = lex_.peek(LexMode::script);
+        if (colon.is(":") && colon.begin == t.end) {
+          lex_.next(LexMode::script);
+          const Token member = lex_.peek(LexMode::script);
+          if (member.kind == TokenKind::word && member.begin == colon.end) lex_.next(LexMode::script);
+        }
         if (accept("(", LexMode::script)) skip_parens(t);
       }
     }

@@ -110,7 +110,7 @@ SECTIONS {
     CONSTRUCTORS
     ASSERT(. < 0x800000, "too big");
   } > rom AT> ram :text :hdr =0x90,
-  .data (NOLOAD) : ONLY_IF_RW { *(.data) } >ram
+  .data (NOLOAD) : ONLY_IF_RW { *(.data) *libgcc.a:*crt*.o(.data) archive.a: } >ram AT > rom
   OVERLAY 0x1000 : NOCROSSREFS AT(0x4000) { .o1 { *(.o1) } :text .o2 { *(.o2) } } > ram :text
   x = DEFINED(y) ? (y << 2) % 3 : -~!1 && 2 || 3 | 4 ^ 5 & 6 == 7 != 8 <= 9 >= 10 >> 1;
   /DISCARD/ : { *(.note.GNU-stack) }
@@ -141,6 +141,9 @@ INSERT AFTER .text;
   EXPECT_EQ(src[text.after_colon - 1], ':');
   EXPECT_EQ(s.sections[1].type, "NOLOAD");
   EXPECT_FALSE(s.sections[1].has_address);
+  EXPECT_TRUE(s.sections[1].conditional);
+  EXPECT_EQ(s.sections[1].region, "ram");
+  EXPECT_EQ(s.sections[1].lma_region, "rom");
   EXPECT_EQ(s.sections[2].kind, d::OutputSection::Kind::overlay);
   EXPECT_EQ(s.sections[2].overlay_names, (std::vector<std::string>{".o1", ".o2"}));
   EXPECT_TRUE(s.sections[2].has_at);
