@@ -86,6 +86,7 @@ void report(std::ostream& err, const ScriptError& e) {
 int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"percpu-ldgen: inject the .percpu template section, its symbols and the reserved "
                "per-CPU areas into an existing GNU ld / lld linker script."};
+  app.name("percpu-ldgen");
   app.footer(kExitCodesHelp);
   app.set_version_flag("--version", std::string("percpu-ldgen ") + PERCPU_VERSION);
   std::string input;
