@@ -49,8 +49,9 @@ SHAPES = {
     "include-main.ld": (".data", ".bss", "plain", []),
     "phdrs-nofilehdr.ld": (".data", ".bss", "phdrs", []),
     "after-option.ld": (".rodata", ".data", "plain", ["--after", ".rodata"]),
+    "vmlinux-style.ld": (".data", ".bss", "phdrs", []),
 }
-DELTA_SHAPES = ["tutorial-kernel.ld", "higher-half.ld", "hypervisor-phdrs.ld", "include-main.ld", "stm32-mcu.ld",
+DELTA_SHAPES = ["vmlinux-style.ld", "tutorial-kernel.ld", "higher-half.ld", "hypervisor-phdrs.ld", "include-main.ld", "stm32-mcu.ld",
                 "rtos-ram.ld"]
 
 
