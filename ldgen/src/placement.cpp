@@ -114,23 +114,30 @@ std::string render_block(const BlockShape& b) {
   std::string out = std::string(kBlockLead) + percpu::layout::kBlockBeginMarker + " cpus=" + n +
                     " vma=" + model + " */\n";
   if (b.regions && b.delta) {
-    // The template is linked in the RAM region itself: a padding section aligns it (an
-    // assignment to '.' outside a section would not move the region's pointer), the areas of
-    // CPUs 1..N-1 follow it in a NOLOAD section.
+    // The template is linked in the RAM region itself: a NOLOAD padding section aligns it (an
+    // assignment to '.' outside a section would not move the region's pointer; ALIGNOF cannot
+    // be an ALIGN() attribute, GNU ld wants a constant). Pad and areas have their own AT() and
+    // header, so that their load ranges stay off the template's image (lld checks overlaps).
+    // The areas of CPUs 1..N-1 follow the template in a NOLOAD section.
     const bool stored_elsewhere = b.load_region != b.region;
-    out += "  .percpu.pad (NOLOAD) : { . = " + align + "; } > " + b.region + "\n";
-    out += "  .percpu : {\n" + body + "  } > " + b.region +
-           (stored_elsewhere ? " AT> " + b.load_region : "") + phdr + "\n";
+    out += "  .percpu.pad (NOLOAD) : AT(ADDR(.percpu.pad)) { . = " + align + "; } > " + b.region +
+           b.pad_phdr + "\n";
+    out += "  .percpu : {\n" + body + "  } > " + b.region + (stored_elsewhere ? " AT> " + b.load_region : "") +
+           phdr + "\n";
     out += "  _percpu_start = ADDR(.percpu);\n  _percpu_image = LOADADDR(.percpu);\n" + stride;
-    out += "  .percpu.areas (NOLOAD) : {\n    . = _percpu_start + _percpu_stride * " + n +
-           ";\n    _percpu_end = .;\n  } > " + b.region + "\n";
+    out += "  .percpu.areas (NOLOAD) : AT(ADDR(.percpu.areas)) {\n    . = _percpu_start + _percpu_stride * " + n +
+           ";\n    _percpu_end = .;\n  } > " + b.region + b.areas_phdrs + "\n";
   } else if (b.regions) {
-    // Inside an output section '.' moves the region's pointer too, so the sections after the
-    // block cannot overlap the areas (an assignment to '.' outside a section does not).
-    out += "  .percpu.areas (NOLOAD) : {\n    . = " + align + ";\n    _percpu_start = .;\n"
-           "    . = . + _percpu_stride * " + n + ";\n    _percpu_end = .;\n  } > " + b.region + "\n";
-    // The template's image goes to the load region (FLASH), not to _percpu_start: the
-    // startup code copies it from _percpu_image into the areas, as it copies .data.
+    // The areas are a NOLOAD section in the RAM region: inside an output section '.' moves the
+    // region's pointer too (an assignment to '.' outside a section does not); its own AT() keeps
+    // its load range off the template's image (lld checks overlaps). It comes first: lld puts a
+    // section without '> REGION' in its AT> region, where VMA 0 "overflows" it, unless the
+    // previous section already moved to another region. The template's image goes to the load
+    // region (FLASH), not to _percpu_start: the startup code copies it from _percpu_image into
+    // the areas, as it copies .data.
+    out += "  .percpu.areas (NOLOAD) : AT(ADDR(.percpu.areas)) {\n    . = " + align +
+           ";\n    _percpu_start = .;\n    . += _percpu_stride * " + n + ";\n    _percpu_end = .;\n  } > " +
+           b.region + b.areas_phdrs + "\n";
     out += "  .percpu 0x0 : {\n" + body + "  } AT> " + b.load_region + phdr + "\n";
     out += "  _percpu_image = LOADADDR(.percpu);\n";
     out += stride;
@@ -228,31 +235,27 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
     if (!current.empty())
       for (const PhdrEntry& e : s.phdr_entries)
         if (e.name == current.front()) at = e.whole.end;
-    std::string list;
-    for (const std::string& ph : current) list += " :" + ph;
-    std::string new_headers;
-    if (!shape.delta) {
-      // At VMA 0 the template needs a PT_LOAD of its own. The section after it gets a new one
-      // too: lld computes a segment's file size from its first to its last section's file
-      // offset, so a NOBITS section after the template, back in the data segment, would stretch
-      // that segment's p_filesz over the template's bytes (p_filesz > p_memsz on 64K pages).
-      shape.phdr = fresh("percpu");
-      new_headers += "\n  " + shape.phdr + " PT_LOAD FLAGS(6);";
-      if (next && next->phdrs.empty()) {
-        list = " :" + fresh("percpu_next");
-        new_headers += "\n  " + list.substr(2) + " PT_LOAD FLAGS(6);";
-      }
-      edits.push_back({at, marked(new_headers)});
+    // The template gets a PT_LOAD of its own (at VMA 0 it cannot share one; in the delta model
+    // its load address may jump, e.g. from RAM to FLASH). The areas and the section after the
+    // block get another new one: lld computes a segment's file size from its first to its last
+    // section's file offset, so a section after the template, back in the data segment, would
+    // stretch that segment's p_filesz over the template's bytes (p_filesz > p_memsz on 64K
+    // pages). GNU ld leaves a section that only inherits its header out of every segment when
+    // '.' was assigned before it, so the next section names its header.
+    if (current.empty() && next && next->phdrs.empty())
+      lexer.fail(next->whole.begin, "cannot tell which program header '" + next->name +
+                                        "' belongs to; name one with ':phdr' on it");
+    shape.phdr = fresh("percpu");
+    const std::string after = fresh("percpu_next");
+    shape.areas_phdrs = " :" + after;
+    std::string headers = "\n  " + shape.phdr + " PT_LOAD FLAGS(6);\n  " + after + " PT_LOAD FLAGS(6);";
+    if (shape.regions && shape.delta) {  // the padding before the template: a third one
+      const std::string pad = fresh("percpu_pad");
+      shape.pad_phdr = " :" + pad;
+      headers = "\n  " + pad + " PT_LOAD FLAGS(6);" + headers;
     }
-    // GNU ld leaves a section that only inherits its header out of the segment when '.' was
-    // assigned before it: the next section always names its header.
-    if (next && next->phdrs.empty()) {
-      if (list.empty())
-        lexer.fail(next->whole.begin, "cannot tell which program header '" + next->name +
-                                          "' belongs to; name one with ':phdr' on it");
-      edits.push_back({next->after_body, marked(list.substr(1))});
-    }
-    shape.areas_phdrs = list;
+    edits.push_back({at, marked(headers)});
+    if (next && next->phdrs.empty()) edits.push_back({next->after_body, marked(":" + after)});
   }
   edits.push_back({p.at, render_block(shape)});
   return edits;

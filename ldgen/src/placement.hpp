@@ -19,6 +19,7 @@ struct BlockShape {
   bool delta = false;
   std::string lma_anchor;    // output section whose VMA-to-LMA delta the template keeps; empty: none
   std::string phdr;          // program header for the template; empty: none
+  std::string pad_phdr;      // " :pad" for the delta regions shape's padding section
   std::string areas_phdrs;   // " :a :b" for the areas section (the headers after the block)
   std::string region;        // regions shape: the VMA region that holds the reserved areas
   std::string load_region;   // regions shape: the template's load region

@@ -25,7 +25,7 @@ ARCHES = {
     # Cortex-M firmware (32-bit): no GNU ld for ARM here; only the 32-bit-address fixtures.
     "thumbv7m": (["clang-19", "--target=thumbv7m-none-eabi"], None),
 }
-ARCH_SCRIPTS = {"thumbv7m": ["stm32-mcu.ld", "rtos-ram.ld", "phdrs-nofilehdr.ld", "tutorial-kernel.ld",
+ARCH_SCRIPTS = {"thumbv7m": ["mcu-phdrs.ld", "stm32-mcu.ld", "rtos-ram.ld", "phdrs-nofilehdr.ld", "tutorial-kernel.ld",
                              "after-option.ld", "include-main.ld"]}
 # ld.lld (14) has no LoongArch backend: only lld 19 links LoongArch here.
 LINKERS = ["bfd", "lld14", "lld19"]
@@ -50,9 +50,10 @@ SHAPES = {
     "phdrs-nofilehdr.ld": (".data", ".bss", "phdrs", []),
     "after-option.ld": (".rodata", ".data", "plain", ["--after", ".rodata"]),
     "vmlinux-style.ld": (".data", ".bss", "phdrs", []),
+    "mcu-phdrs.ld": (".data", ".bss", "regions", []),
 }
 DELTA_SHAPES = ["vmlinux-style.ld", "tutorial-kernel.ld", "higher-half.ld", "hypervisor-phdrs.ld", "include-main.ld", "stm32-mcu.ld",
-                "rtos-ram.ld"]
+                "rtos-ram.ld", "mcu-phdrs.ld"]
 
 
 def tool(name):
@@ -177,7 +178,7 @@ def test_link(ldgen, objects, tmp_path, arch, linker, script, model):
             assert areas["sh_addr"] + areas["sh_size"] >= end
             assert nxt["sh_addr"] >= end
             prev_lma = load_address(elf, prev)
-            if model == "zero" or script == "stm32-mcu.ld":  # stored in the load region after .data
+            if model == "zero" or script in ("stm32-mcu.ld", "mcu-phdrs.ld"):  # stored after .data (AT> FLASH)
                 assert lma >= prev_lma + prev["sh_size"]
             else:  # RAM-only, delta: loaded where it is linked, CPU 0's area
                 assert lma == start

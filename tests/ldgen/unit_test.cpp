@@ -220,7 +220,7 @@ INSTANTIATE_TEST_SUITE_P(All, Fixtures,
                          ::testing::Values("tutorial-kernel.ld", "higher-half.ld", "linux-style-at.ld",
                                            "hypervisor-phdrs.ld", "stm32-mcu.ld", "rtos-ram.ld",
                                            "overlay.ld", "include-main.ld", "phdrs-nofilehdr.ld",
-                                           "after-option.ld", "vmlinux-style.ld"));
+                                           "after-option.ld", "vmlinux-style.ld", "mcu-phdrs.ld"));
 
 TEST(Inject, OptionsAreValidated) {
   ld::InjectOptions o;
