@@ -255,7 +255,7 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
       headers = "\n  " + pad + " PT_LOAD FLAGS(6);" + headers;
     }
     edits.push_back({at, marked(headers)});
-    if (next && next->phdrs.empty()) edits.push_back({next->after_body, marked(":" + after)});
+    if (next && next->phdrs.empty()) edits.push_back({next->after_body, marked(" :" + after)});
   }
   edits.push_back({p.at, render_block(shape)});
   return edits;

@@ -252,3 +252,75 @@ TEST(Fragment, IsTheBlockAlone) {
   // The fragment is valid script syntax inside SECTIONS.
   EXPECT_NO_THROW(d::parse_script("SECTIONS {\n" + f + "}\n", "fragment"));
 }
+
+namespace {
+
+std::string injected(const std::string& script, const std::string& after = "", const std::string& before = "") {
+  ld::InjectOptions o;
+  o.cpus = 2;
+  o.after = after;
+  o.before = before;
+  return ld::inject(script, o);
+}
+
+// Byte offset of the block in the output, compared with the position of a marker text.
+bool block_before(const std::string& out, const std::string& text) {
+  return out.find(percpu::layout::kBlockBeginMarker) < out.find(text);
+}
+
+}  // namespace
+
+TEST(Placement, BeforeTlsAndBssAfterTheLastDataSection) {
+  const std::string out = injected(
+      "SECTIONS { .text : { *(.text) } .data : { *(.data) } .tdata : { *(.tdata) } .tbss : { *(.tbss) }"
+      " .bss : { *(.bss) } .comment 0 : { *(.comment) } }");
+  EXPECT_TRUE(block_before(out, ".tdata :"));
+  EXPECT_FALSE(block_before(out, ".data :"));
+  EXPECT_NE(out.find(".tdata : /*percpu-ldgen{*/ AT(ADDR(.tdata)) /*}percpu-ldgen*/"), std::string::npos);
+}
+
+TEST(Placement, NoloadCountsAsBssAndNonAllocatedSectionsAreIgnored) {
+  const std::string out = injected(
+      "SECTIONS { .text : { *(.text) } .rodata : { *(.rodata) } .stack (NOLOAD) : { . += 4K; }"
+      " .debug_info 0 : { *(.debug_info) } }");
+  EXPECT_TRUE(block_before(out, ".stack"));
+  EXPECT_FALSE(block_before(out, ".rodata :"));
+  const std::string no_bss = injected("SECTIONS { .text : { *(.text) } .data : { *(.data) } /DISCARD/ : { *(.x) } }");
+  EXPECT_TRUE(block_before(no_bss, "/DISCARD/"));
+  EXPECT_FALSE(block_before(no_bss, ".data :"));
+}
+
+TEST(Placement, AfterAndBeforeOptions) {
+  const std::string script = "SECTIONS { .text : { *(.text) } .data : { *(.data) } __bss_start = .; .bss : { *(.bss) } }";
+  EXPECT_TRUE(block_before(injected(script, ".text"), ".data :"));
+  const std::string before = injected(script, "", ".bss");
+  EXPECT_TRUE(block_before(before, ".bss :"));
+  EXPECT_FALSE(block_before(before, "__bss_start"));
+  EXPECT_THROW(injected(script, ".nope"), ld::ScriptError);
+}
+
+TEST(Placement, ExistingLoadAddressesAreLeftAlone) {
+  const std::string out = injected(
+      "SECTIONS { . = 0xffffffff80100000; .data : AT(ADDR(.data) - 0xffffffff80000000) { *(.data) }"
+      " .bss : AT(ADDR(.bss) - 0xffffffff80000000) { *(.bss) } }");
+  EXPECT_EQ(out.find("/*percpu-ldgen{*/"), std::string::npos);  // .bss already says AT()
+  EXPECT_NE(out.find(".percpu 0x0 : AT(_percpu_start - ADDR(.data) + LOADADDR(.data))"), std::string::npos);
+}
+
+TEST(Placement, ConditionalSectionsAreNotLoadAnchors) {
+  const std::string out = injected(
+      "SECTIONS { .data : AT(0x1000) { *(.data) } .gcc_except_table : ONLY_IF_RW { *(.gcc_except_table) }"
+      " .bss : { *(.bss) } }");
+  EXPECT_NE(out.find("AT(_percpu_start - ADDR(.data) + LOADADDR(.data))"), std::string::npos);
+  EXPECT_TRUE(block_before(out, ".bss"));
+  EXPECT_FALSE(block_before(out, ".gcc_except_table"));
+}
+
+TEST(Placement, PhdrNamesAreMadeUnique) {
+  const std::string out = injected(
+      "PHDRS { text PT_LOAD; percpu PT_LOAD; }\n"
+      "SECTIONS { .text : { *(.text) } :text .data : { *(.data) } :percpu .bss : { *(.bss) } }");
+  EXPECT_NE(out.find("percpu2 PT_LOAD FLAGS(6);"), std::string::npos);
+  EXPECT_NE(out.find("} :percpu2\n"), std::string::npos);
+  EXPECT_NE(out.find(".bss : { *(.bss) } /*percpu-ldgen{*/ :percpu_next /*}percpu-ldgen*/"), std::string::npos);
+}
