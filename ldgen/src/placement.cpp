@@ -22,10 +22,14 @@ bool is_non_alloc(const OutputSection& s) {
 bool is_bss_like(const OutputSection& s) {
   if (s.kind == OutputSection::Kind::overlay) return false;
   const std::string& n = s.name;
-  return s.type == "NOLOAD" || n == ".bss" || starts_with(n, ".bss.") || starts_with(n, ".sbss") ||
+  // .sbss2 is the read-only small-data area (PowerPC/RISC-V ABIs), next to .rodata: not it.
+  return s.type == "NOLOAD" || n == ".bss" || starts_with(n, ".bss.") ||
+         (starts_with(n, ".sbss") && !starts_with(n, ".sbss2")) ||
          starts_with(n, ".tbss") || starts_with(n, ".tdata") || n == ".lbss" || n == "COMMON" ||
          starts_with(n, ".noinit") || n == ".stack" || n == ".heap" || n == "._user_heap_stack";
 }
+
+bool is_tls(const OutputSection& s) { return starts_with(s.name, ".tdata") || starts_with(s.name, ".tbss"); }
 
 bool has_name(const OutputSection& s, const std::string& name) {
   return s.name == name ||
@@ -68,12 +72,19 @@ Place choose_place(const Script& s, const Lexer& lexer, const InjectOptions& o) 
     p.at = s.sections[static_cast<size_t>(p.next)].whole.begin;
     return p;
   } else {
+    // After the last initialized-data section before the first zero-initialized one. TLS
+    // sections are skipped on both sides: the block goes before them when they sit between the
+    // data and .bss (kernels), and after the data that follows them (GNU ld's default script).
     int first_bss = kNone;
-    for (int i = 0; i < count && first_bss == kNone; ++i)
-      if (!is_non_alloc(s.sections[static_cast<size_t>(i)]) && is_bss_like(s.sections[static_cast<size_t>(i)]))
-        first_bss = i;
-    p.prev = prev_alloc(s, first_bss == kNone ? count : first_bss);
-    p.next = p.prev == kNone ? first_bss : next_alloc(s, p.prev + 1);
+    for (int i = 0; i < count && first_bss == kNone; ++i) {
+      const OutputSection& sec = s.sections[static_cast<size_t>(i)];
+      if (!is_non_alloc(sec) && is_bss_like(sec) && !is_tls(sec)) first_bss = i;
+    }
+    for (int i = (first_bss == kNone ? count : first_bss) - 1; i >= 0 && p.prev == kNone; --i) {
+      const OutputSection& sec = s.sections[static_cast<size_t>(i)];
+      if (!is_non_alloc(sec) && !is_bss_like(sec) && !is_tls(sec)) p.prev = i;
+    }
+    p.next = p.prev == kNone ? next_alloc(s, 0) : next_alloc(s, p.prev + 1);
   }
   if (p.prev == kNone) {
     if (p.next == kNone) lexer.fail(s.sections_close, "SECTIONS has no output section to place the block next to");
@@ -152,9 +163,12 @@ std::string render_block(const BlockShape& b) {
     out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
            lma_of("_percpu_start", b.lma_anchor) + ") {\n" + body + "  }" + phdr + "\n";
     out += stride;
-    out += "  .percpu.areas (_percpu_start + " + size + ") (NOLOAD) : AT(" +
-           lma_of("ADDR(.percpu.areas)", b.lma_anchor) + ") {\n    . += _percpu_stride * " + n + " - " + size +
-           ";\n    _percpu_end = .;\n  }" + b.areas_phdrs + "\n";
+    // In the delta model the template's load address already has the right delta, and an AT()
+    // would make lld start a new PT_LOAD with p_filesz 0 in the template's page, which an ELF
+    // loader maps as fresh zero pages over the template (Linux and qemu-user do).
+    const std::string areas_at = b.delta ? "" : " AT(" + lma_of("ADDR(.percpu.areas)", b.lma_anchor) + ")";
+    out += "  .percpu.areas (_percpu_start + " + size + ") (NOLOAD) :" + areas_at + " {\n    . += _percpu_stride * " +
+           n + " - " + size + ";\n    _percpu_end = .;\n  }" + b.areas_phdrs + "\n";
   }
   out += std::string("  ") + percpu::layout::kBlockEndMarker;
   return out;

@@ -248,5 +248,36 @@ def test_gnu_default_script(ldgen, objects, tmp_path, arch):
         for seg in elf.iter_segments():
             if seg["p_type"] == "PT_LOAD" and not seg.section_in_segment(pc):
                 assert seg["p_vaddr"] == seg["p_paddr"], seg.header  # identity-mapped as before
-        data = elf.get_section_by_name(".data") or elf.get_section_by_name(".sdata")  # RISC-V: small data
-        assert data["sh_addr"] >= sym["_percpu_end"]
+        # After the initialized data (which follows TLS in this script), before .bss.
+        data = elf.get_section_by_name(".sdata") or elf.get_section_by_name(".data")  # RISC-V: small data
+        assert data["sh_addr"] + data["sh_size"] <= sym["_percpu_start"]
+        assert elf.get_section_by_name(".bss")["sh_addr"] >= sym["_percpu_end"]
+
+
+# Not aarch64 + lld: lld with GNU ld's AArch64 default script packs the R and R+X segments into
+# one 64 KiB page, and qemu-user (4 KiB pages) maps it without X: the same program linked with the
+# UNinjected script crashes at _start too (measured), so that pair says nothing about ldgen.
+@pytest.mark.parametrize("arch,runner,linker", [
+    ("x86_64", [], "bfd"), ("x86_64", [], "lld19"),
+    ("aarch64", ["qemu-aarch64-static"], "bfd"),
+    ("riscv64", ["qemu-riscv64-static"], "bfd"), ("riscv64", ["qemu-riscv64-static"], "lld19")])
+def test_delta_program_runs(ldgen, tmp_path, arch, runner, linker):
+    """Runs a static program (natively or under qemu-user) whose script is GNU ld's default script
+    injected with --vma delta: the loader itself must place the template at CPU 0's area."""
+    gnu = tool(ARCHES[arch][1])
+    cc = ARCHES[arch][0]
+    verbose = subprocess.run([gnu, "--verbose"], capture_output=True, text=True, check=True).stdout
+    src = tmp_path / "default.ld"
+    src.write_text(verbose.split("=" * 50)[1].split("\n", 1)[1])
+    out = tmp_path / "default.percpu.ld"
+    subprocess.run([ldgen, str(src), "--cpus", "3", "--vma", "delta", "-o", str(out)], check=True)
+    obj = tmp_path / "run.o"
+    # cc[1:] keeps -mno-relax on RISC-V: nothing sets gp in this crt-less program.
+    subprocess.run([tool(cc[0])] + cc[1:] + ["-O2", "-ffreestanding", "-fno-pic", "-fno-pie", "-fno-stack-protector",
+                                   "-fno-asynchronous-unwind-tables", "-c", str(HERE / "run_delta.c"), "-o", str(obj)],
+                   check=True)
+    exe = tmp_path / "run"
+    subprocess.run(linker_cmd(arch, linker) + ["-static", "-T", str(out), str(obj), "-o", str(exe)], check=True)
+    run = [tool(runner[0])] if runner else []
+    result = subprocess.run(run + [str(exe)], timeout=60)
+    assert result.returncode == 0, f"failed checks, bits {result.returncode:#x}"
