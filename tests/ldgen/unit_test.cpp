@@ -324,3 +324,12 @@ TEST(Placement, PhdrNamesAreMadeUnique) {
   EXPECT_NE(out.find("} :percpu2\n"), std::string::npos);
   EXPECT_NE(out.find("{ *(.bss) } /*percpu-ldgen{*/ :percpu_next /*}percpu-ldgen*/"), std::string::npos);
 }
+
+TEST(Inspect, HandWrittenBlocksArePresentButNotOwned) {
+  const std::string hand = "SECTIONS { .data : { *(.data) } .percpu 0 : AT(0x1000) { *(.percpu) } }";
+  const ld::BlockInfo info = ld::inspect_block(hand, "hand.ld");
+  EXPECT_TRUE(info.present);
+  EXPECT_FALSE(info.owned_by_ldgen);
+  EXPECT_EQ(info.cpus, 0u);
+  EXPECT_THROW(ld::inspect_block("SECTIONS {", "bad.ld"), ld::ScriptError);
+}
