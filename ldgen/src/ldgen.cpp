@@ -40,8 +40,7 @@ std::string emit_fragment(const InjectOptions& options) {
   detail::BlockShape shape;
   shape.cpus = options.cpus;
   shape.delta = options.vma == percpu::layout::AddressModel::delta;
-  // Without the script, the template is loaded at _percpu_start (an identity-mapped kernel);
-  // the output section after the block must say AT(ADDR(itself)).
+  // Without the script, the template is loaded at _percpu_start (an identity-mapped kernel).
   return detail::render_block(shape).substr(detail::kBlockLead.size() - 2) + "\n";
 }
 

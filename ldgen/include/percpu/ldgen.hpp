@@ -48,8 +48,9 @@ class ScriptError : public std::runtime_error {
 // and before given).
 std::string inject(std::string_view script, const InjectOptions& options);
 
-// The block alone, for scripts kept by hand: the plain (no PHDRS, no MEMORY) shape placed
-// after an identity-mapped section; the section after it must restate AT(ADDR(next)).
+// The block alone, for scripts kept by hand: the plain shape (no PHDRS, no MEMORY) for an
+// identity-mapped script, i.e. the template is loaded at _percpu_start; its areas section keeps
+// the sections after it at LMA == VMA. Paste it inside SECTIONS, after the initialized data.
 std::string emit_fragment(const InjectOptions& options);
 
 struct BlockInfo {
