@@ -186,3 +186,25 @@ def test_preprocessed_script_pipeline(tmp_path):
 def test_refusals_say_what_to_do(text, args, what):
     r = run("-", "--cpus", 2, *args, stdin=text)
     assert r.returncode == 2 and r.stdout == "" and what in r.stderr, r.stderr
+
+
+def test_pasted_fragment_links(tmp_path):
+    """--emit-fragment pasted by hand into an identity-mapped script links with both linkers,
+    with every section after it still at LMA == VMA."""
+    from elftools.elf.elffile import ELFFile
+    fragment = run("--emit-fragment", "--cpus", 2).stdout
+    src = (SCRIPTS / "tutorial-kernel.ld").read_text()
+    script = tmp_path / "k.ld"
+    script.write_text(src.replace("\t__bss_start = .;", fragment + "\t__bss_start = .;"))
+    obj = tmp_path / "v.o"
+    subprocess.run(["gcc", "-O2", "-ffreestanding", "-fno-pic", "-mcmodel=large", "-c", str(HERE / "percpu_vars.c"),
+                    "-o", str(obj)], check=True)
+    for linker in ("ld", "ld.lld", "ld.lld-19"):
+        elf_path = tmp_path / f"{linker}.elf"
+        subprocess.run([linker, "-T", str(script), str(obj), "-o", str(elf_path)], check=True, capture_output=True)
+        with open(elf_path, "rb") as f:
+            elf = ELFFile(f)
+            for seg in elf.iter_segments():
+                if seg["p_type"] == "PT_LOAD" and seg["p_vaddr"] != 0:
+                    assert seg["p_vaddr"] == seg["p_paddr"], (linker, seg.header)
+            assert elf.get_section_by_name(".percpu")["sh_type"] == "SHT_PROGBITS"
