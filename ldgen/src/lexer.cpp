@@ -27,7 +27,7 @@ bool is_alnum(char c) {
 // Characters of a name or pattern in script mode (lld's set, minus ':' and '=' which the
 // grammar needs as separators: ".text:" and "=0x90" are written without spaces in the wild).
 bool is_script_word(char c) {
-  return is_alnum(c) || std::strchr("_.$/\\~+[]*?-!^", c) != nullptr;
+  return is_alnum(c) || (c != '\0' && std::strchr("_.$/\\~+[]*?-!^", c) != nullptr);
 }
 // Characters of a symbol, section name or number in expression mode.
 bool is_expr_word(char c) { return is_alnum(c) || c == '_' || c == '.' || c == '$'; }
@@ -96,8 +96,11 @@ Token Lexer::next(LexMode mode) {
   if (mode == LexMode::script && source_.compare(pos_, 3, "AT>") == 0) {
     t.kind = TokenKind::punct;
   } else if (mode == LexMode::script ? is_script_word(c) : is_expr_word(c)) {
+    // A "/*" ends a word: it opens a comment wherever it is (scan_comments agrees), so
+    // "RAM/* x */" is the word RAM and a comment.
     size_t e = pos_;
-    while (e < source_.size() && (mode == LexMode::script ? is_script_word(source_[e]) : is_expr_word(source_[e])))
+    while (e < source_.size() && (mode == LexMode::script ? is_script_word(source_[e]) : is_expr_word(source_[e])) &&
+           source_.compare(e, 2, "/*") != 0)
       ++e;
     t.kind = TokenKind::word;
     t.text = source_.substr(pos_, e - pos_);

@@ -333,3 +333,14 @@ TEST(Inspect, HandWrittenBlocksArePresentButNotOwned) {
   EXPECT_EQ(info.cpus, 0u);
   EXPECT_THROW(ld::inspect_block("SECTIONS {", "bad.ld"), ld::ScriptError);
 }
+
+TEST(Lexer, CommentsEndWordsAndNulIsNotAWordCharacter) {
+  const std::string src = std::string("RAM/* c */x") + '\0' + "y";
+  d::Lexer lex(src, "t");
+  EXPECT_EQ(lex.next(d::LexMode::script).text, "RAM");
+  EXPECT_EQ(lex.next(d::LexMode::script).text, "x");
+  EXPECT_THROW(lex.next(d::LexMode::script), ld::ScriptError);  // the NUL
+  // The fuzzer's find: a NUL glued "/*" into a word, so the parser and the marker scan disagreed.
+  const std::string nul = std::string("SECTIONS { .text : { *(.text) } :t") + '\0' + "/*\n.data : { } */ }";
+  EXPECT_THROW(ld::inspect_block(nul, "nul"), ld::ScriptError);
+}
