@@ -127,6 +127,10 @@ def test_bad_arguments_raise_python_errors():
         percpu.inject(PLAIN_LD, 4, vma="sideways")
     with pytest.raises(TypeError):
         percpu.inject(PLAIN_LD, -1)
+    with pytest.raises(ValueError):  # std::invalid_argument from ldgen
+        percpu.inject(PLAIN_LD, 0)
+    with pytest.raises(ValueError):
+        percpu.inject(PLAIN_LD, 4, after=".text", before=".bss")
     with pytest.raises(TypeError):
         percpu.inject(42, 4)
     with pytest.raises(FileNotFoundError):
