@@ -25,7 +25,13 @@ def _write(stream: TextIO, data: bytes) -> None:
         stream.flush()
 
 
-def _run(main: _CliMain, program: str, args: Optional[Sequence[str]]) -> int:
+EXIT_BAD_INPUT = 2
+
+
+def _run(main: Optional[_CliMain], program: str, args: Optional[Sequence[str]]) -> int:
+    if main is None:  # the module was built while that library was missing (see python/CMakeLists.txt)
+        sys.stderr.write("{}: this build of the percpu package does not include it\n".format(program))
+        return EXIT_BAD_INPUT
     argv = [program] + list(sys.argv[1:] if args is None else args)
     code, out, err = main(argv)
     _write(sys.stdout, out)
@@ -35,12 +41,12 @@ def _run(main: _CliMain, program: str, args: Optional[Sequence[str]]) -> int:
 
 def ldgen(args: Optional[Sequence[str]] = None) -> int:
     """Runs percpu-ldgen with ``args`` (default: sys.argv[1:]); returns its exit code."""
-    return _run(_percpu.ldgen_main, "percpu-ldgen", args)
+    return _run(getattr(_percpu, "ldgen_main", None), "percpu-ldgen", args)
 
 
 def check(args: Optional[Sequence[str]] = None) -> int:
     """Runs percpu-check with ``args`` (default: sys.argv[1:]); returns its exit code."""
-    return _run(_percpu.check_main, "percpu-check", args)
+    return _run(getattr(_percpu, "check_main", None), "percpu-check", args)
 
 
 def ldgen_entry() -> None:
