@@ -36,11 +36,17 @@ std::string read_input(const std::string& path) {
     s << std::cin.rdbuf();
     return s.str();
   }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw BadInput{path + ": cannot read: Is a directory"};
   std::ifstream in(path, std::ios::binary);
   if (!in) throw BadInput{path + ": cannot read: " + std::strerror(errno)};
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw BadInput{path + ": read error"};
-  return text;
+  try {  // libstdc++ reports some read errors by throwing from the stream buffer, not by badbit
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw BadInput{path + ": read error"};
+    return text;
+  } catch (const std::ios_base::failure& e) {
+    throw BadInput{path + ": read error: " + e.what()};
+  }
 }
 
 // Writes next to the destination and renames over it, so the destination is either the old

@@ -208,3 +208,12 @@ def test_pasted_fragment_links(tmp_path):
                 if seg["p_type"] == "PT_LOAD" and seg["p_vaddr"] != 0:
                     assert seg["p_vaddr"] == seg["p_paddr"], (linker, seg.header)
             assert elf.get_section_by_name(".percpu")["sh_type"] == "SHT_PROGBITS"
+
+
+@pytest.mark.parametrize("name", ["missing.ld", "a-directory"])
+def test_unreadable_input_is_one_line_and_exit_2(tmp_path, name):
+    (tmp_path / "a-directory").mkdir()
+    r = run(tmp_path / name, "--cpus", 4)
+    assert r.returncode == 2, r.stderr
+    assert r.stdout == ""
+    assert len(r.stderr.splitlines()) == 1 and "cannot read" in r.stderr and name in r.stderr
