@@ -22,8 +22,8 @@ def tool(name):
     return path
 
 
-def compile_c(cc, source, obj, extra=()):
-    """cc: the compiler command as a list (driver and target flags)."""
+def compile_object(cc, source, obj, extra=()):
+    """cc: the compiler command as a list (driver and target flags); C or C++ by the driver."""
     subprocess.run([tool(cc[0])] + list(cc[1:]) + FREESTANDING_CFLAGS + list(extra)
                    + ["-c", str(source), "-o", str(obj)], check=True)
     return obj
