@@ -90,11 +90,15 @@ void build_variables(Analysis& a) {
 
 // VMA - LMA of the first PT_LOAD that holds neither the template nor the areas: how the image maps
 // its load addresses (0 identity-mapped, 0xffffffff80000000 for a typical higher-half kernel).
+// Only a VMA-0 (zero model) template's segment maps differently from the image; a delta-model
+// template is linked where it is loaded and may share the image's only PT_LOAD (GNU ld on AArch64
+// packs a small kernel into one 64 KiB-aligned segment), so its segment counts.
 std::optional<uint64_t> image_delta(const Analysis& a) {
+  const bool zero_model = a.tmpl && a.tmpl->addr == 0;
   for (const ElfSegment& p : a.elf.segments) {
     if (p.type != PT_LOAD || p.memsz == 0) continue;
-    if (a.tmpl && contains(p, *a.tmpl) && a.tmpl->size) continue;
-    if (a.areas_section && contains(p, *a.areas_section)) continue;
+    if (zero_model && contains(p, *a.tmpl) && a.tmpl->size) continue;
+    if (zero_model && a.areas_section && contains(p, *a.areas_section)) continue;
     return p.vaddr - p.paddr;
   }
   return std::nullopt;
