@@ -43,4 +43,5 @@ if(EXISTS "${ELF}")
   file(RENAME "${ELF}" "${ELF}.rejected")
   set(_where "; the file was moved to ${ELF}.rejected")
 endif()
-message(FATAL_ERROR "percpu-check failed on ${ELF} (exit ${_rc}: ${_why})${_where}")
+# The leading space keeps CMake from wrapping the line.
+message(FATAL_ERROR " percpu-check failed on ${ELF} (exit ${_rc}: ${_why})${_where}")
