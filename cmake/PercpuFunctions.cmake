@@ -5,7 +5,7 @@
 #                                 [TARGET <target>...])
 #   percpu_link_with_script(<target> <script>)
 #   percpu_check(TARGET <target> CPUS <n> [PROFILE percpu|linux] [FORMAT text|json]
-#                [OUTPUT <report file>])
+#                [OUTPUT <report file>] [EXTRA_ARGS <percpu-check option>...])
 #
 # The same file serves the build tree (percpu is the top-level project or was added with
 # add_subdirectory) and the installed package (find_package(percpu CONFIG)). The tools are found,
@@ -141,9 +141,10 @@ endfunction()
 # After every link of TARGET, runs percpu-check on its file; a violation (or an unreadable file)
 # fails the build and moves the file aside to <file>.rejected, so nothing boots it and the next
 # build links and checks again. OUTPUT: the report is also written there (relative: binary dir).
+# EXTRA_ARGS: more percpu-check options (--hot <pattern>, --quiet, --section ...).
 function(percpu_check)
   set(_fn percpu_check)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;CPUS;PROFILE;FORMAT;OUTPUT" "")
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;CPUS;PROFILE;FORMAT;OUTPUT" "EXTRA_ARGS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${_fn}: unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -171,6 +172,12 @@ function(percpu_check)
   if(DEFINED ARG_FORMAT)
     list(APPEND _args --format ${ARG_FORMAT})
   endif()
+  foreach(arg IN LISTS ARG_EXTRA_ARGS)
+    if(arg MATCHES "[|]")
+      message(FATAL_ERROR "${_fn}: EXTRA_ARGS cannot contain '|': ${arg}")
+    endif()
+    list(APPEND _args "${arg}")
+  endforeach()
   set(_report "")
   if(DEFINED ARG_OUTPUT)
     get_filename_component(_report "${ARG_OUTPUT}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
