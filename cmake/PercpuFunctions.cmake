@@ -127,8 +127,10 @@ function(percpu_generate_linker_script)
 
   file(RELATIVE_PATH _out_rel "${CMAKE_BINARY_DIR}" "${_out}")
   # percpu-ldgen writes -o through a temporary file and a rename: a failed run leaves no OUT.
+  get_filename_component(_out_dir "${_out}" DIRECTORY)
   add_custom_command(
     OUTPUT "${_out}"
+    COMMAND "${CMAKE_COMMAND}" -E make_directory "${_out_dir}"
     COMMAND "${_ldgen}" "${_script}" ${_args} -o "${_out}"
     DEPENDS "${_script}" ${_ldgen_dep}
     COMMENT "percpu-ldgen: ${_out_rel} (${ARG_CPUS} CPUs)"
@@ -155,6 +157,10 @@ function(percpu_check)
   endforeach()
   if(NOT TARGET ${ARG_TARGET})
     message(FATAL_ERROR "${_fn}: '${ARG_TARGET}' is not a target")
+  endif()
+  get_target_property(_type ${ARG_TARGET} TYPE)
+  if(NOT _type STREQUAL "EXECUTABLE")
+    message(FATAL_ERROR "${_fn}: '${ARG_TARGET}' is a ${_type}; percpu-check reads a linked executable")
   endif()
   _percpu_require_cpus(${_fn} "${ARG_CPUS}")
   if(DEFINED ARG_PROFILE AND NOT ARG_PROFILE MATCHES "^(percpu|linux)$")
