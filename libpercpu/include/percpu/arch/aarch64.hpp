@@ -1,0 +1,130 @@
+// percpu/arch/aarch64.hpp - per-CPU accesses on AArch64 (arch-layer contract, see percpu.hpp).
+//
+// Register: TPIDR_EL1 in kernel mode (TPIDR_EL2 with PERCPU_ARM_EL2). Host mode (Linux EL0):
+// TPIDR_EL1 is not readable and TPIDR_EL0 is glibc's TLS pointer, so the "register" is a
+// thread-local word (initial-exec TLS) holding the register value; see docs/runtime.md.
+//
+// Sequences (B = base register, O = offset register, V = value):
+//   zero model   mrs B, tpidr_el1 ; movz O, #:abs_g0:sym ; ldr V, [B, O]        3 instructions
+//     R_AARCH64_MOVW_UABS_G0 is CHECKED: an offset >= 64 KiB is a link error (the Rust crate's
+//     movz truncates silently). PERCPU_AARCH64_LARGE_OFFSETS=1 reaches 4 GiB with
+//     movz O, #:abs_g1:sym ; movk O, #:abs_g0_nc:sym  (one more instruction).
+//   delta model  mrs B ; adrp+add O = &var (PC-relative, PIE-friendly) ; ldr V, [B, O]
+// Load/store architectures have no single-instruction read-modify-write on a base+offset
+// address (LSE atomics such as stadd take a plain register address and are locked, i.e. not
+// cheaper than the guard), so add/cmpxchg go through the generic layer's PreemptGuard.
+#pragma once
+
+#include <stdint.h>
+
+#include "percpu/config.hpp"
+#include "percpu/detail/asm.hpp"
+#include "percpu/detail/symbols.hpp"
+#include "percpu/detail/traits.hpp"
+
+#define PERCPU_ARCH_HAS_SINGLE_INSN_RMW 0
+
+#ifndef PERCPU_AARCH64_LARGE_OFFSETS
+#define PERCPU_AARCH64_LARGE_OFFSETS 0
+#endif
+
+#if PERCPU_ARM_EL2
+#define PERCPU_A64_TPIDR "tpidr_el2"
+#else
+#define PERCPU_A64_TPIDR "tpidr_el1"
+#endif
+
+#if !PERCPU_KERNEL_MODE
+namespace percpu::detail {
+// Host mode: this thread's register value (defined in src/host_aarch64.cpp).
+extern __thread uintptr_t host_register __attribute__((tls_model("initial-exec")));
+}  // namespace percpu::detail
+#endif
+
+namespace percpu::arch {
+
+inline constexpr const char* kName = "aarch64";
+
+inline uintptr_t read_reg() noexcept {
+#if PERCPU_KERNEL_MODE
+  uintptr_t v;
+  asm volatile("mrs %0, " PERCPU_A64_TPIDR : "=r"(v));
+  return v;
+#else
+  return detail::host_register;
+#endif
+}
+
+inline void write_reg(uintptr_t value) noexcept {
+#if PERCPU_KERNEL_MODE
+  asm volatile("msr " PERCPU_A64_TPIDR ", %0" ::"r"(value) : "memory");
+#else
+  detail::host_register = value;
+#endif
+}
+
+// What the access adds to the register: the symbol value (zero model) or the variable's
+// address (delta model).
+template <typename T, T* S>
+inline uintptr_t displacement() noexcept {
+#if PERCPU_VMA_DELTA
+  return reinterpret_cast<uintptr_t>(S);
+#elif PERCPU_AARCH64_LARGE_OFFSETS
+  uintptr_t o;
+  asm("movz %0, #:abs_g1:%c1\n\tmovk %0, #:abs_g0_nc:%c1" : "=r"(o) : "i"(S));
+  return o;
+#else
+  uintptr_t o;
+  asm("movz %0, #:abs_g0:%c1" : "=r"(o) : "i"(S));
+  return o;
+#endif
+}
+
+template <typename T, T* S>
+inline uintptr_t offset() noexcept {
+#if PERCPU_VMA_DELTA
+  return reinterpret_cast<uintptr_t>(S) - detail::template_start();
+#else
+  return displacement<T, S>();
+#endif
+}
+
+template <typename T, T* S>
+inline T* current_ptr() noexcept {
+  return reinterpret_cast<T*>(read_reg() + displacement<T, S>());
+}
+
+// The "memory" clobber orders the access against plain accesses through current_ptr() (the
+// compiler cannot see which object the asm touches).
+template <typename T, T* S>
+inline T read() noexcept {
+  static_assert(detail::is_fast_v<T>, "read<T>: T must be an integer, bool, enum or pointer");
+  using U = detail::uint_for<T>;
+  const uintptr_t b = read_reg();
+  const uintptr_t o = displacement<T, S>();
+  U v;
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("ldrb %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(o) : "memory"),
+      asm volatile("ldrh %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(o) : "memory"),
+      asm volatile("ldr %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(o) : "memory"),
+      asm volatile("ldr %x0, [%1, %2]" : "=r"(v) : "r"(b), "r"(o) : "memory"));
+  return detail::bit_cast<T>(v);
+}
+
+template <typename T, T* S>
+inline void write(T value) noexcept {
+  static_assert(detail::is_fast_v<T>, "write<T>: T must be an integer, bool, enum or pointer");
+  using U = detail::uint_for<T>;
+  const U v = detail::bit_cast<U>(value);
+  const uintptr_t b = read_reg();
+  const uintptr_t o = displacement<T, S>();
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("strb %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(o) : "memory"),
+      asm volatile("strh %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(o) : "memory"),
+      asm volatile("str %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(o) : "memory"),
+      asm volatile("str %x0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(o) : "memory"));
+}
+
+}  // namespace percpu::arch
+
+#undef PERCPU_A64_TPIDR

@@ -1,0 +1,102 @@
+// percpu/arch/loongarch64.hpp - per-CPU accesses on LoongArch64 (arch-layer contract, see
+// percpu.hpp).
+//
+// Register: $r21, which the LoongArch ABI reserves (compilers never allocate it), in kernel
+// and host mode (Linux's own per-CPU offset register).
+//
+// Sequences (T = temporary, V = value):
+//   zero model   lu12i.w T, %abs_hi20(sym) ; ori T, T, %abs_lo12(sym) ; ldx.{bu,hu,w,d} V, $r21, T
+//                                                                          3 instructions
+//   delta model  T = &var (pcalau12i+addi.d, PC-relative) ; ldx.{bu,hu,w,d} V, $r21, T
+// Indexed loads/stores add the register for free, so both models take 3 instructions.
+// No single-instruction read-modify-write on $r21 + offset exists (am*.{w,d} take a plain
+// register address and are atomic), so add/cmpxchg use the generic guarded path.
+#pragma once
+
+#include <stdint.h>
+
+#include "percpu/config.hpp"
+#include "percpu/detail/asm.hpp"
+#include "percpu/detail/symbols.hpp"
+#include "percpu/detail/traits.hpp"
+
+#define PERCPU_ARCH_HAS_SINGLE_INSN_RMW 0
+
+namespace percpu::arch {
+
+inline constexpr const char* kName = "loongarch64";
+
+inline uintptr_t read_reg() noexcept {
+  uintptr_t v;
+  asm volatile("move %0, $r21" : "=r"(v));
+  return v;
+}
+
+inline void write_reg(uintptr_t value) noexcept {
+  asm volatile("move $r21, %0" ::"r"(value) : "memory");
+}
+
+// What an access adds to $r21: the symbol value (zero model) or the variable's address.
+template <typename T, T* S>
+inline uintptr_t displacement() noexcept {
+#if PERCPU_VMA_DELTA
+  return reinterpret_cast<uintptr_t>(S);
+#else
+  uintptr_t o;
+  asm("lu12i.w %0, %%abs_hi20(%1)\n\tori %0, %0, %%abs_lo12(%1)" : "=r"(o) : "i"(S));
+  return o;
+#endif
+}
+
+template <typename T, T* S>
+inline uintptr_t offset() noexcept {
+#if PERCPU_VMA_DELTA
+  return reinterpret_cast<uintptr_t>(S) - detail::template_start();
+#else
+  return displacement<T, S>();
+#endif
+}
+
+// One asm statement (add.d from $r21 directly, no copy of it). volatile: it depends on $r21,
+// which write_reg changes.
+template <typename T, T* S>
+inline T* current_ptr() noexcept {
+  uintptr_t p;
+#if PERCPU_VMA_DELTA
+  asm volatile("add.d %0, %1, $r21" : "=r"(p) : "r"(S));
+#else
+  asm volatile("lu12i.w %0, %%abs_hi20(%1)\n\tori %0, %0, %%abs_lo12(%1)\n\tadd.d %0, %0, $r21"
+               : "=r"(p) : "i"(S));
+#endif
+  return reinterpret_cast<T*>(p);
+}
+
+// The "memory" clobber orders the access against plain accesses through current_ptr().
+template <typename T, T* S>
+inline T read() noexcept {
+  static_assert(detail::is_fast_v<T>, "read<T>: T must be an integer, bool, enum or pointer");
+  using U = detail::uint_for<T>;
+  const uintptr_t o = displacement<T, S>();
+  U v;
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("ldx.bu %0, $r21, %1" : "=r"(v) : "r"(o) : "memory"),
+      asm volatile("ldx.hu %0, $r21, %1" : "=r"(v) : "r"(o) : "memory"),
+      asm volatile("ldx.w %0, $r21, %1" : "=r"(v) : "r"(o) : "memory"),
+      asm volatile("ldx.d %0, $r21, %1" : "=r"(v) : "r"(o) : "memory"));
+  return detail::bit_cast<T>(v);
+}
+
+template <typename T, T* S>
+inline void write(T value) noexcept {
+  static_assert(detail::is_fast_v<T>, "write<T>: T must be an integer, bool, enum or pointer");
+  using U = detail::uint_for<T>;
+  const U v = detail::bit_cast<U>(value);
+  const uintptr_t o = displacement<T, S>();
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("stx.b %0, $r21, %1" ::"r"(v), "r"(o) : "memory"),
+      asm volatile("stx.h %0, $r21, %1" ::"r"(v), "r"(o) : "memory"),
+      asm volatile("stx.w %0, $r21, %1" ::"r"(v), "r"(o) : "memory"),
+      asm volatile("stx.d %0, $r21, %1" ::"r"(v), "r"(o) : "memory"));
+}
+
+}  // namespace percpu::arch

@@ -1,0 +1,76 @@
+# Configures and builds one consumer project against an install prefix (a fresh build directory
+# each time), then asserts the outcome.
+#   cmake -DSOURCE=<project> -DBINARY=<build dir> -DPREFIX=<install prefix>
+#         [-DTOOLCHAIN=<file>] [-DDEFS=-DA=1|-DB=2] [-DCXX=<host compiler>]
+#         [-DEXPECT=pass|fail] [-DOUTPUT_REGEX=<regex>]... -P run_consumer.cmake
+# EXPECT=pass (default): the build succeeds, OUTPUT_REGEX matches the build output, FILES (|-list,
+#   relative to BINARY) exist, RUN (a program in BINARY) exits 0 and its output matches RUN_REGEX.
+# EXPECT=fail: configure succeeds, the BUILD fails, and OUTPUT_REGEX matches its output.
+cmake_minimum_required(VERSION 3.20)
+foreach(var SOURCE BINARY PREFIX)
+  if(NOT ${var})
+    message(FATAL_ERROR "run_consumer.cmake: -D${var}= is required")
+  endif()
+endforeach()
+if(NOT EXPECT)
+  set(EXPECT pass)
+endif()
+
+file(REMOVE_RECURSE "${BINARY}")
+set(configure "${CMAKE_COMMAND}" -S "${SOURCE}" -B "${BINARY}" -G Ninja
+              "-DCMAKE_PREFIX_PATH=${PREFIX}")
+if(TOOLCHAIN)
+  list(APPEND configure "-DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN}")
+elseif(CXX)
+  list(APPEND configure "-DCMAKE_CXX_COMPILER=${CXX}")
+endif()
+if(DEFS)
+  string(REPLACE "|" ";" defs "${DEFS}")
+  list(APPEND configure ${defs})
+endif()
+execute_process(COMMAND ${configure} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+message("${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "consumer: configure of ${SOURCE} failed (${rc})")
+endif()
+
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BINARY}" -- -j1
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+message("${out}")
+if(EXPECT STREQUAL "fail")
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "consumer: the build of ${SOURCE} succeeded; it must fail at percpu-check")
+  endif()
+elseif(NOT rc EQUAL 0)
+  message(FATAL_ERROR "consumer: the build of ${SOURCE} failed (${rc})")
+endif()
+if(OUTPUT_REGEX AND NOT out MATCHES "${OUTPUT_REGEX}")
+  message(FATAL_ERROR "consumer: the build output does not match '${OUTPUT_REGEX}'")
+endif()
+if(EXPECT STREQUAL "fail")
+  return()
+endif()
+
+string(REPLACE "|" ";" files "${FILES}")
+foreach(file IN LISTS files)
+  if(NOT EXISTS "${BINARY}/${file}")
+    message(FATAL_ERROR "consumer: ${BINARY}/${file} was not made")
+  endif()
+endforeach()
+if(REPORT AND REPORT_REGEX)
+  file(READ "${BINARY}/${REPORT}" text)
+  if(NOT text MATCHES "${REPORT_REGEX}")
+    message(FATAL_ERROR "consumer: ${REPORT} does not match '${REPORT_REGEX}':\n${text}")
+  endif()
+endif()
+if(RUN)
+  execute_process(COMMAND "${BINARY}/${RUN}" RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                  ERROR_VARIABLE out TIMEOUT 60)
+  message("${out}")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "consumer: ${RUN} exited with ${rc}")
+  endif()
+  if(RUN_REGEX AND NOT out MATCHES "${RUN_REGEX}")
+    message(FATAL_ERROR "consumer: the output of ${RUN} does not match '${RUN_REGEX}'")
+  endif()
+endif()
