@@ -21,4 +21,8 @@ set(_percpu_arch_flags "-mno-lsx -mno-lasx")
 set(_percpu_common "-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables")
 set(CMAKE_C_FLAGS_INIT "${_percpu_arch_flags} ${_percpu_common}")
 set(CMAKE_CXX_FLAGS_INIT "${_percpu_arch_flags} ${_percpu_common} -fno-exceptions -fno-rtti")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "--ld-path=${PERCPU_LLD_19} -nostdlib -static -no-pie -Wl,--build-id=none")
+# clang 19 has no bare-metal driver for loongarch64: for "-none" it links through the host gcc.
+# The link step alone uses the Linux driver (the last --target wins), which calls ld.lld itself;
+# -nostdlib -static keep every Linux crt file and library out (and imply no PIE).
+set(CMAKE_EXE_LINKER_FLAGS_INIT
+    "--target=loongarch64-unknown-linux-gnu --ld-path=${PERCPU_LLD_19} -nostdlib -static -Wl,--build-id=none")

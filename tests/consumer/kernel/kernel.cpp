@@ -1,6 +1,6 @@
 // The smallest kernel a percpu user writes: per-CPU variables, init() on the boot CPU, the
-// register set on each CPU. Built by tests/consumer for x86_64 and riscv64 with the bare-metal
-// toolchain files; the test is that it compiles, links with the ldgen-generated script and passes
+// register set on each CPU. Built by tests/consumer for x86_64, riscv64, aarch64 and loongarch64
+// with the bare-metal toolchain files; the test is that it compiles, links with the ldgen-generated script and passes
 // percpu-check (the POST_BUILD step of percpu_check).
 #include <percpu/percpu.hpp>
 
@@ -51,7 +51,7 @@ extern "C" [[noreturn]] void kernel_main(unsigned long cpu) {
 }
 
 // Entry: a stack per CPU, then kernel_main(cpu). x86_64 starts one CPU (id 0); on riscv64 every
-// hart starts here with its id in a0.
+// hart starts here with its id in a0; aarch64 reads MPIDR_EL1.Aff0, loongarch64 the CPUID CSR.
 #if defined(__x86_64__)
 asm(R"(
   .section .text.entry, "ax"
@@ -72,6 +72,32 @@ _start:
   add sp, sp, t0
   call kernel_main
 )");
+#elif defined(__aarch64__)
+asm(R"(
+  .section .text.entry, "ax"
+  .global _start
+_start:
+  mrs x0, mpidr_el1
+  and x0, x0, #0xff
+  adrp x1, boot_stacks
+  add x1, x1, :lo12:boot_stacks
+  add x2, x0, #1
+  lsl x2, x2, #12
+  add sp, x1, x2
+  bl kernel_main
+)");
+#elif defined(__loongarch64)
+asm(R"(
+  .section .text.entry, "ax"
+  .global _start
+_start:
+  csrrd $a0, 0x20
+  la.pcrel $t0, boot_stacks
+  addi.d $t1, $a0, 1
+  slli.d $t1, $t1, 12
+  add.d $sp, $t0, $t1
+  bl kernel_main
+)");
 #else
-#error "tests/consumer/kernel: x86_64 or riscv64"
+#error "tests/consumer/kernel: x86_64, riscv64, aarch64 or loongarch64"
 #endif
