@@ -4,6 +4,8 @@
 
 #include <percpu/config.hpp>
 
+#include "../common/console.hpp"
+
 extern "C" char secondary_entry[];  // boot.S
 
 namespace {
@@ -12,6 +14,7 @@ constexpr uintptr_t kUart = 0x09000000;  // PL011
 constexpr uintptr_t kUartFlags = kUart + 0x18;
 constexpr uint32_t kTransmitFifoFull = 1u << 5;
 constexpr uint64_t kPsciCpuOn = 0xC4000003;    // SMC64 CPU_ON
+constexpr int64_t kPsciInvalidParameters = -2;
 constexpr uint64_t kSysExitExtended = 0x20;    // semihosting
 constexpr uint64_t kApplicationExit = 0x20026; // ADP_Stopped_ApplicationExit
 
@@ -42,9 +45,9 @@ uint64_t mpidr_of(size_t cpu) { return ((cpu / 8) << 8) | (cpu % 8); }
 namespace platform {
 
 #if PERCPU_ARM_EL2
-const char* const kDescription = "aarch64 (QEMU virt, cortex-a57, EL2, MMU off)";
+const char* const kDescription = "aarch64 (QEMU virt, cortex-a57, EL2, MMU off; per-CPU register TPIDR_EL2)";
 #else
-const char* const kDescription = "aarch64 (QEMU virt, cortex-a57, EL1, MMU off)";
+const char* const kDescription = "aarch64 (QEMU virt, cortex-a57, EL1, MMU off; per-CPU register TPIDR_EL1)";
 #endif
 
 void console_putc(char c) {
@@ -53,12 +56,19 @@ void console_putc(char c) {
   *reg32(kUart) = static_cast<uint8_t>(c);
 }
 
-void start_secondary_cpus(size_t count) {
+size_t start_secondary_cpus(size_t count) {
   for (size_t cpu = 1; cpu < count; ++cpu) {
     const int64_t rc = psci_call(kPsciCpuOn, mpidr_of(cpu),
                                  reinterpret_cast<uintptr_t>(secondary_entry), cpu);
-    if (rc != 0) example_trap(kPsciCpuOn, cpu, static_cast<uint64_t>(rc));
+    if (rc != 0) {
+      console::put("PSCI CPU_ON refused cpu ");
+      console::put_dec(cpu);
+      console::put(rc == kPsciInvalidParameters ? " (INVALID_PARAMETERS: no such CPU; QEMU -smp?)\n"
+                                                : " (PSCI error)\n");
+      return cpu;
+    }
   }
+  return count;
 }
 
 uint64_t ticks() {

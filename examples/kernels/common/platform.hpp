@@ -7,15 +7,17 @@
 
 namespace platform {
 
-// The machine's name for the banner ("riscv64 virt, M-mode").
+// The machine and the per-CPU register, for the banner ("riscv64 (QEMU virt, M-mode, ...)").
 extern const char* const kDescription;
 
 // One character to the UART. Only the boot CPU prints, so no lock is needed.
 void console_putc(char c);
 
-// Starts CPUs 1..count-1 (aarch64: PSCI CPU_ON). On machines where every CPU enters the image at
-// reset (riscv64, loongarch64) they already run and wait in boot.S for example_release_cpus.
-void start_secondary_cpus(size_t count);
+// Starts CPUs 1..count-1 (aarch64: PSCI CPU_ON) and returns how many CPUs run, the boot CPU
+// included (a CPU the machine refused to start is reported, and CPUs after it are not tried).
+// Where every CPU enters the image at reset (riscv64, loongarch64) they already run, waiting in
+// boot.S for example_release_cpus: returns count.
+size_t start_secondary_cpus(size_t count);
 
 // A free-running counter and its frequency, for the boot CPU's bounded wait.
 uint64_t ticks();

@@ -21,7 +21,7 @@ uint32_t cpucfg(uint32_t word) {
 
 namespace platform {
 
-const char* const kDescription = "loongarch64 (QEMU virt, direct-address mode, no firmware)";
+const char* const kDescription = "loongarch64 (QEMU virt, direct-address mode, no firmware; per-CPU register $r21)";
 
 void console_putc(char c) {
   while ((*reg8(kUart + 5) & 0x20) == 0) {  // LSR.THRE: the transmit register is free
@@ -29,7 +29,7 @@ void console_putc(char c) {
   *reg8(kUart) = static_cast<uint8_t>(c);
 }
 
-void start_secondary_cpus(size_t) {}  // every CPU entered the image at reset
+size_t start_secondary_cpus(size_t count) { return count; }  // all entered the image at reset
 
 uint64_t ticks() {
   uint64_t v;
