@@ -6,13 +6,15 @@
 # sifive_test, aarch64: semihosting). loongarch64 has none that carries a status: the kernel
 # powers the machine off and the console alone gives the verdict. Exit 1 otherwise; a run that
 # does not end within BOOT_TIMEOUT seconds (default 60) is killed and fails as a hang.
-# Environment: CPUS (default 4; must be the CPU count the kernel was built for), BOOT_TIMEOUT.
+# Environment: CPUS (default 4; the CPU count the kernel was built for), SMP (QEMU's -smp, default
+# CPUS; tests set it lower to see a kernel fail), BOOT_TIMEOUT.
 set -euo pipefail
 usage() { echo "usage: boot.sh <riscv64|aarch64|aarch64-el2|loongarch64> <kernel.elf> [console log]" >&2; exit 64; }
 [ $# -ge 2 ] && [ $# -le 3 ] || usage
 machine=$1 elf=$2
 log=${3:-$(mktemp)}
 cpus=${CPUS:-4}
+smp=${SMP:-$cpus}
 limit=${BOOT_TIMEOUT:-60}
 [ -f "$elf" ] || { echo "boot.sh: no such kernel: $elf" >&2; exit 1; }
 
@@ -25,7 +27,7 @@ case $machine in
   *) usage ;;
 esac
 command -v "${cmd[0]}" >/dev/null || { echo "boot.sh: missing tool: ${cmd[0]} (scripts/install-deps)" >&2; exit 1; }
-cmd+=(-smp "$cpus" -nographic -monitor none -serial stdio -kernel "$elf")
+cmd+=(-smp "$smp" -nographic -monitor none -serial stdio -kernel "$elf")
 
 echo "\$ ${cmd[*]}"
 set +e
@@ -33,6 +35,7 @@ timeout --kill-after=5 "$limit" "${cmd[@]}" </dev/null >"$log" 2>&1
 rc=$?
 set -e
 tr -d '\r' <"$log"
+echo "boot.sh: QEMU exit status $rc"
 
 verdict="percpu example: PASS ($cpus CPUs)"
 fail() { echo "boot.sh: FAIL: $*" >&2; exit 1; }
