@@ -4,8 +4,8 @@ final ELF with pyelftools (an ELF reader independent of the linkers and of percp
 
 Environment: PERCPU_LDGEN = path of the built percpu-ldgen."""
 import os
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,8 @@ from elftools.elf.elffile import ELFFile
 from elftools.elf.constants import SH_FLAGS
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "support"))
+from elf_fixtures import FREESTANDING_CFLAGS, load_address, tool  # noqa: E402
 SCRIPTS = HERE / "scripts"
 LDGEN = os.environ.get("PERCPU_LDGEN")
 
@@ -56,12 +58,6 @@ DELTA_SHAPES = ["vmlinux-style.ld", "tutorial-kernel.ld", "higher-half.ld", "hyp
                 "rtos-ram.ld", "mcu-phdrs.ld"]
 
 
-def tool(name):
-    path = shutil.which(name)
-    assert path, f"required tool {name} is missing (run scripts/install-deps)"
-    return path
-
-
 def linker_cmd(arch, linker):
     if linker == "bfd":
         return [tool(ARCHES[arch][1])]
@@ -80,8 +76,7 @@ def objects(tmp_path_factory):
     objs = {}
     for arch, (cc, _) in ARCHES.items():
         obj = out / f"{arch}.o"
-        cmd = [tool(cc[0])] + cc[1:] + ["-O2", "-ffreestanding", "-fno-pic", "-fno-asynchronous-unwind-tables",
-                                        "-fno-stack-protector", "-c", str(HERE / "percpu_vars.c"), "-o", str(obj)]
+        cmd = [tool(cc[0])] + cc[1:] + FREESTANDING_CFLAGS + ["-c", str(HERE / "percpu_vars.c"), "-o", str(obj)]
         subprocess.run(cmd, check=True)
         objs[arch] = obj
     return objs
@@ -98,19 +93,6 @@ def cases():
                 yield pytest.param(arch, linker, script, "zero", id=f"{arch}-{linker}-{script}-zero")
             for script in [s for s in DELTA_SHAPES if s in ARCH_SCRIPTS.get(arch, SHAPES)]:
                 yield pytest.param(arch, linker, script, "delta", id=f"{arch}-{linker}-{script}-delta")
-
-
-def load_address(elf, sec):
-    """The section's LMA: from the PT_LOAD that holds its file bytes."""
-    for seg in elf.iter_segments():
-        if seg["p_type"] != "PT_LOAD" or seg["p_filesz"] == 0:
-            continue
-        if seg["p_offset"] <= sec["sh_offset"] < seg["p_offset"] + seg["p_filesz"]:
-            return seg["p_paddr"] + (sec["sh_offset"] - seg["p_offset"])
-    for seg in elf.iter_segments():  # NOBITS: by virtual address
-        if seg["p_type"] == "PT_LOAD" and seg["p_vaddr"] <= sec["sh_addr"] < seg["p_vaddr"] + seg["p_memsz"]:
-            return seg["p_paddr"] + (sec["sh_addr"] - seg["p_vaddr"])
-    return None
 
 
 def link(ldgen, objects, tmp_path, arch, linker, script, model, cpus=4):

@@ -1,0 +1,131 @@
+// percpu/check.hpp - percpu-check: verify and inspect the per-CPU layout of a linked ELF file.
+//
+// The file is read through a bounded view (headers, section table, symbol table and the template's
+// bytes only, every offset checked against the file size), handed to LIEF as a small ELF, turned
+// into a layout model and checked rule by rule. The rules are the relationships of
+// docs/layout-contract.md (percpu/layout.hpp); docs/percpu-check.md lists every rule id.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "percpu/layout.hpp"
+
+// GNU dialects predefine `linux` as a macro, which would turn Profile::linux into a number.
+#ifdef linux
+#undef linux
+#endif
+
+namespace percpu::check {
+
+// Which names the template and its symbols have (percpu::layout::kPercpuNames / kLinuxNames).
+enum class Profile { percpu, linux };
+
+struct Options {
+  std::optional<unsigned> cpus;  // the CPU count the layout must have (rule cpus.count)
+  Profile profile = Profile::percpu;
+  std::vector<std::string> hot;  // glob patterns (fnmatch) of hot variables, for false-sharing hints
+  // Overrides of the profile's names; empty = the profile's name.
+  std::string section;
+  std::string start_symbol;
+  std::string end_symbol;
+  std::string load_start_symbol;
+  std::string load_end_symbol;
+};
+
+// One per-CPU variable: a symbol of the template section that is an object or has a size.
+struct Variable {
+  std::string name;    // demangled, without `percpu_storage::` components
+  std::string symbol;  // the ELF symbol as linked
+  uint64_t offset = 0;  // from the template's start: the same in every CPU's area
+  uint64_t size = 0;
+  // The alignment the layout guarantees: the largest power of two dividing the offset, capped by
+  // the template's alignment (every area base is aligned to at least that).
+  uint64_t align = 0;
+  uint64_t cache_line = 0;      // offset / 64
+  uint64_t padding_before = 0;  // unused bytes between the previous variable's end and this one
+  bool hot = false;             // matched one of Options::hot
+  // Copied from the layout so that a Variable answers address_on() alone.
+  uint64_t area_base = 0;
+  uint64_t area_stride = 0;
+
+  uint64_t address_on(uint64_t cpu) const { return area_base + cpu * area_stride + offset; }
+};
+
+struct Layout {
+  std::string arch;       // "x86_64", "aarch64", "riscv64", "riscv32", "loongarch64", "machine-N"
+  unsigned elf_class = 0; // 32 or 64
+  percpu::layout::AddressModel model = percpu::layout::AddressModel::zero;
+  uint64_t template_vma = 0;
+  uint64_t template_lma = 0;
+  uint64_t template_size = 0;
+  uint64_t template_align = 0;
+  // The distance between two CPUs' areas: the ELF's stride symbol when it has one (so that a wrong
+  // one shows), else percpu::layout::stride(template_size, template_align).
+  uint64_t stride = 0;
+  uint64_t areas_start = 0;  // CPU 0's area (the start symbol)
+  uint64_t areas_end = 0;    // end of the reserved areas (linux: end of the template image)
+  uint64_t cpu_count = 0;    // (areas_end - areas_start) / stride; 0 when the ELF does not say (linux)
+  std::vector<uint64_t> areas;  // base of each CPU's area (at most kMaxListedAreas)
+  std::vector<Variable> variables;  // by offset
+};
+
+inline constexpr uint64_t kMaxListedAreas = uint64_t{1} << 20;
+
+// A rule that failed.
+struct Finding {
+  std::string rule;     // the rule id, e.g. "template.progbits"
+  std::string message;  // one line: what is wrong, with the values
+  std::string hint;     // one line: how to fix it
+};
+
+enum class RuleStatus { pass, fail, skip };
+
+// Every rule's outcome, in the documented order; a skipped rule says why.
+struct RuleResult {
+  std::string id;
+  RuleStatus status = RuleStatus::pass;
+  std::string reason;  // why it was skipped (empty otherwise)
+};
+
+struct Report {
+  std::string file;
+  Layout layout;
+  std::vector<Finding> findings;  // failed rules, in rule order
+  std::vector<RuleResult> rules;
+  bool ok() const { return findings.empty(); }
+};
+
+// The file cannot be read as an ELF file (missing, a directory, not ELF, truncated, corrupted,
+// unsupported class or byte order). what() is one line: "<file>: <reason>".
+class ElfError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The ids of every rule, in the order they run and are reported.
+const std::vector<std::string>& rule_ids();
+
+// The layout of the file (no verdict). Throws ElfError.
+Layout inspect(const std::string& path, const Options& options);
+
+// The layout and every rule's outcome. Throws ElfError.
+Report check(const std::string& path, const Options& options);
+
+// The CLI's outputs: --format json (schema "percpu-check/1", docs/percpu-check.md) and the table.
+std::string to_json(const Report& report);
+std::string to_text(const Report& report);
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRuleFailed = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitUsage = 64;
+
+// The whole command line tool; main() only calls this.
+int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+}  // namespace percpu::check

@@ -1,0 +1,207 @@
+// The layout model (see analysis.hpp).
+#include "analysis.hpp"
+
+#include <cxxabi.h>
+#include <elf.h>
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+namespace percpu::check::detail {
+namespace {
+
+constexpr uint16_t kEmLoongArch = 258;  // EM_LOONGARCH (not in every <elf.h>)
+constexpr uint64_t kCacheLine = 64;
+
+std::string arch_name(uint16_t machine, unsigned elf_class) {
+  switch (machine) {
+    case EM_X86_64: return "x86_64";
+    case EM_AARCH64: return "aarch64";
+    case EM_RISCV: return elf_class == 32 ? "riscv32" : "riscv64";
+    case kEmLoongArch: return elf_class == 32 ? "loongarch32" : "loongarch64";
+    case EM_386: return "i386";
+    case EM_ARM: return "arm";
+    default: return "machine-" + std::to_string(machine);
+  }
+}
+
+std::string or_default(const std::string& value, const char* fallback) {
+  return !value.empty() ? value : (fallback ? fallback : "");
+}
+
+const ElfSymbol* find_defined(const ElfModel& elf, const std::string& name) {
+  if (name.empty()) return nullptr;
+  for (const ElfSymbol& s : elf.symbols)
+    if (s.shndx != SHN_UNDEF && s.name == name) return &s;
+  return nullptr;
+}
+
+bool contains(const ElfSegment& p, const ElfSection& s) {
+  if (p.type != PT_LOAD) return false;
+  if (s.addr < p.vaddr || s.addr - p.vaddr > p.memsz || s.size > p.memsz - (s.addr - p.vaddr)) return false;
+  if (s.type == SHT_NOBITS || s.size == 0) return true;
+  return s.offset >= p.offset && s.offset - p.offset < p.filesz;
+}
+
+// A variable's guaranteed alignment: the largest power of two dividing its offset, at most the
+// template's alignment (the alignment of every area base).
+uint64_t guaranteed_align(uint64_t offset, uint64_t template_align) {
+  if (offset == 0) return template_align;
+  const uint64_t lowest_bit = offset & (~offset + 1);
+  return std::min(lowest_bit, template_align);
+}
+
+bool is_hot(const std::vector<std::string>& patterns, const std::string& name, const std::string& symbol) {
+  for (const std::string& p : patterns)
+    if (fnmatch(p.c_str(), name.c_str(), 0) == 0 || fnmatch(p.c_str(), symbol.c_str(), 0) == 0) return true;
+  return false;
+}
+
+void build_variables(Analysis& a) {
+  Layout& l = a.layout;
+  for (const ElfSymbol& s : a.elf.symbols) {
+    if (s.shndx != a.tmpl->index || s.type == STT_SECTION || s.type == STT_FILE) continue;
+    if (s.type != STT_OBJECT && s.size == 0) continue;  // labels such as _percpu_load_start
+    Variable v;
+    v.symbol = s.name;
+    v.name = demangle(s.name);
+    v.offset = s.value - a.tmpl->addr;
+    v.size = s.size;
+    v.align = guaranteed_align(v.offset, l.template_align);
+    v.cache_line = v.offset / kCacheLine;
+    v.hot = is_hot(a.options.hot, v.name, v.symbol);
+    v.area_base = l.areas_start;
+    v.area_stride = l.stride;
+    l.variables.push_back(std::move(v));
+  }
+  std::stable_sort(l.variables.begin(), l.variables.end(), [](const Variable& x, const Variable& y) {
+    return x.offset != y.offset ? x.offset < y.offset : x.symbol < y.symbol;
+  });
+  uint64_t covered = 0;  // end of the bytes the previous variables occupy
+  for (Variable& v : l.variables) {
+    v.padding_before = v.offset > covered ? v.offset - covered : 0;
+    covered = std::max(covered, v.offset + v.size);
+  }
+}
+
+// VMA - LMA of the first PT_LOAD that holds neither the template nor the areas: how the image maps
+// its load addresses (0 identity-mapped, 0xffffffff80000000 for a typical higher-half kernel).
+std::optional<uint64_t> image_delta(const Analysis& a) {
+  for (const ElfSegment& p : a.elf.segments) {
+    if (p.type != PT_LOAD || p.memsz == 0) continue;
+    if (a.tmpl && contains(p, *a.tmpl) && a.tmpl->size) continue;
+    if (a.areas_section && contains(p, *a.areas_section)) continue;
+    return p.vaddr - p.paddr;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string hex(uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+std::string demangle(const std::string& symbol) {
+  std::string name = symbol;
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(symbol.c_str(), nullptr, nullptr, &status),
+                                                   std::free);
+  if (status == 0 && demangled) name = demangled.get();
+  const std::string storage = "percpu_storage::";
+  for (size_t at = name.find(storage); at != std::string::npos; at = name.find(storage, at))
+    name.erase(at, storage.size());
+  return name;
+}
+
+Names names_for(const Options& options) {
+  const percpu::layout::Names& base =
+      options.profile == Profile::linux ? percpu::layout::kLinuxNames : percpu::layout::kPercpuNames;
+  Names n;
+  n.section = or_default(options.section, base.section);
+  n.start = or_default(options.start_symbol, base.start);
+  n.end = or_default(options.end_symbol, base.end);
+  n.load_start = or_default(options.load_start_symbol, base.load_start);
+  n.load_end = or_default(options.load_end_symbol, base.load_end);
+  n.stride = base.stride ? base.stride : "";
+  return n;
+}
+
+const ElfSegment* segment_of(const ElfModel& elf, const ElfSection& section) {
+  for (const ElfSegment& p : elf.segments)
+    if (contains(p, section)) return &p;
+  return nullptr;
+}
+
+std::optional<uint64_t> lma_of(const ElfModel& elf, const ElfSection& section) {
+  const ElfSegment* p = segment_of(elf, section);
+  if (!p) return std::nullopt;
+  return p->paddr + (section.addr - p->vaddr);
+}
+
+Analysis analyze(ElfModel elf, const Options& options) {
+  Analysis a;
+  a.elf = std::move(elf);
+  a.options = options;
+  a.names = names_for(options);
+  for (const ElfSection& s : a.elf.sections) {
+    if (s.index == 0) continue;
+    if (s.name == a.names.section) a.templates.push_back(&s);
+    if (s.name == a.names.section + ".areas" && !a.areas_section) a.areas_section = &s;
+  }
+  a.tmpl = a.templates.empty() ? nullptr : a.templates.front();
+  a.start = find_defined(a.elf, a.names.start);
+  a.end = find_defined(a.elf, a.names.end);
+  a.load_start = find_defined(a.elf, a.names.load_start);
+  a.load_end = find_defined(a.elf, a.names.load_end);
+  a.stride = find_defined(a.elf, a.names.stride);
+  a.image_delta = image_delta(a);
+
+  Layout& l = a.layout;
+  l.arch = arch_name(a.elf.machine, a.elf.elf_class);
+  l.elf_class = a.elf.elf_class;
+  if (!a.tmpl) return a;
+  a.template_lma = a.tmpl->size ? lma_of(a.elf, *a.tmpl) : std::nullopt;
+  l.template_vma = a.tmpl->addr;
+  l.template_lma = a.template_lma.value_or(a.tmpl->addr);
+  l.template_size = a.tmpl->size;
+  l.template_align = std::max<uint64_t>(a.tmpl->align, 1);
+  l.model = l.template_vma == 0 ? percpu::layout::AddressModel::zero : percpu::layout::AddressModel::delta;
+  const uint64_t contract_align = percpu::layout::is_power_of_two(l.template_align) ? l.template_align : 1;
+  l.stride = a.stride && a.stride->value ? a.stride->value
+                                         : percpu::layout::stride(l.template_size, contract_align);
+  l.areas_start = a.start ? a.start->value : l.template_lma;
+  if (a.end) {
+    l.areas_end = a.end->value;
+    l.cpu_count = l.areas_end > l.areas_start ? (l.areas_end - l.areas_start) / l.stride : 0;
+  } else {
+    l.areas_end = l.areas_start + l.template_size;  // linux: only the template's image is in the ELF
+  }
+  for (uint64_t cpu = 0; cpu < std::min(l.cpu_count, kMaxListedAreas); ++cpu)
+    l.areas.push_back(l.areas_start + cpu * l.stride);
+  build_variables(a);
+  return a;
+}
+
+std::vector<FalseSharing> false_sharing(const Layout& layout) {
+  std::vector<FalseSharing> out;
+  auto last_line = [](const Variable& v) { return (v.offset + (v.size ? v.size - 1 : 0)) / kCacheLine; };
+  for (const Variable& hot : layout.variables) {
+    if (!hot.hot) continue;
+    FalseSharing f{hot.name, hot.cache_line, last_line(hot), {}};
+    for (const Variable& other : layout.variables) {
+      if (&other == &hot || (other.offset == hot.offset && other.symbol == hot.symbol)) continue;
+      if (other.cache_line <= f.last_line && last_line(other) >= f.first_line) f.shared_with.push_back(other.name);
+    }
+    if (!f.shared_with.empty()) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace percpu::check::detail

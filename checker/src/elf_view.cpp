@@ -1,0 +1,294 @@
+// The bounded view (see elf_view.hpp): validation first, then the small ELF for LIEF.
+#include "elf_view.hpp"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "percpu/check.hpp"
+
+namespace percpu::check::detail {
+namespace {
+
+std::string hex(uint64_t v) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(v));
+  return text;
+}
+
+// More symbols than this is not a kernel but a corrupted table (LIEF 0.9 also stops at 1,000,000).
+constexpr uint64_t kMaxSymbols = 1000000;
+
+struct Elf32 {
+  using Ehdr = Elf32_Ehdr;
+  using Phdr = Elf32_Phdr;
+  using Shdr = Elf32_Shdr;
+  using Sym = Elf32_Sym;
+};
+struct Elf64 {
+  using Ehdr = Elf64_Ehdr;
+  using Phdr = Elf64_Phdr;
+  using Shdr = Elf64_Shdr;
+  using Sym = Elf64_Sym;
+};
+
+class Viewer {
+ public:
+  Viewer(const ByteSource& source, const std::string& name) : source_(source), name_(name) {}
+
+  [[noreturn]] void fail(const std::string& reason) const { throw ElfError(name_ + ": " + reason); }
+
+  // Fails unless [offset, offset + n) lies inside the file.
+  void require_in_file(uint64_t offset, uint64_t n, const std::string& what) const {
+    const uint64_t size = source_.size();
+    if (offset > size || n > size - offset)
+      fail(what + " (offset " + hex(offset) + ", size " + hex(n) + ") lies beyond the end of the file (size " +
+           hex(size) + "): truncated or corrupted");
+  }
+
+  std::vector<uint8_t> bytes(uint64_t offset, uint64_t n, const std::string& what) const {
+    require_in_file(offset, n, what);
+    std::vector<uint8_t> out(static_cast<size_t>(n));
+    if (n) source_.read(offset, out.data(), n);
+    return out;
+  }
+
+  template <typename T>
+  T object(uint64_t offset, const std::string& what) const {
+    require_in_file(offset, sizeof(T), what);
+    T value;
+    source_.read(offset, &value, sizeof(T));
+    return value;
+  }
+
+  template <typename C>
+  BoundedElf view(const std::string& template_section);
+
+ private:
+  const ByteSource& source_;
+  const std::string& name_;
+};
+
+void append(std::vector<uint8_t>& image, const void* data, size_t n) {
+  const auto* p = static_cast<const uint8_t*>(data);
+  image.insert(image.end(), p, p + n);
+}
+
+void pad_to(std::vector<uint8_t>& image, size_t align) {
+  while (image.size() % align) image.push_back(0);
+}
+
+std::string string_at(const std::vector<uint8_t>& table, uint64_t offset) {
+  if (offset >= table.size()) return {};
+  const auto* start = reinterpret_cast<const char*>(table.data()) + offset;
+  return std::string(start, strnlen(start, table.size() - offset));
+}
+
+template <typename C>
+BoundedElf Viewer::view(const std::string& template_section) {
+  using Ehdr = typename C::Ehdr;
+  using Phdr = typename C::Phdr;
+  using Shdr = typename C::Shdr;
+  using Sym = typename C::Sym;
+  const Ehdr ehdr = object<Ehdr>(0, "the ELF header");
+  if (ehdr.e_type == ET_REL) fail("a relocatable object (ET_REL): percpu-check reads linked files");
+  if (ehdr.e_phnum && ehdr.e_phentsize != sizeof(Phdr))
+    fail("program header entry size " + std::to_string(ehdr.e_phentsize) + ", expected " +
+         std::to_string(sizeof(Phdr)));
+  if (ehdr.e_shoff && ehdr.e_shentsize != sizeof(Shdr))
+    fail("section header entry size " + std::to_string(ehdr.e_shentsize) + ", expected " +
+         std::to_string(sizeof(Shdr)));
+  if (ehdr.e_shoff && ehdr.e_shnum == 0)
+    fail("extended section numbering (more than 65279 sections) is not supported");
+  const uint64_t shnum = ehdr.e_shoff ? ehdr.e_shnum : 0;
+  if (ehdr.e_shstrndx == SHN_XINDEX) fail("extended section numbering (SHN_XINDEX) is not supported");
+  if (shnum && ehdr.e_shstrndx != SHN_UNDEF && ehdr.e_shstrndx >= shnum)
+    fail("section name table index " + std::to_string(ehdr.e_shstrndx) + " out of range (" +
+         std::to_string(shnum) + " sections)");
+
+  std::vector<Phdr> phdrs(ehdr.e_phnum);
+  if (ehdr.e_phnum) {
+    require_in_file(ehdr.e_phoff, uint64_t{ehdr.e_phnum} * sizeof(Phdr), "the program header table");
+    source_.read(ehdr.e_phoff, phdrs.data(), phdrs.size() * sizeof(Phdr));
+  }
+  std::vector<Shdr> shdrs(shnum);
+  if (shnum) {
+    require_in_file(ehdr.e_shoff, shnum * sizeof(Shdr), "the section header table");
+    source_.read(ehdr.e_shoff, shdrs.data(), shdrs.size() * sizeof(Shdr));
+  }
+  for (size_t i = 0; i < phdrs.size(); ++i) {
+    const Phdr& p = phdrs[i];
+    if (p.p_filesz) require_in_file(p.p_offset, p.p_filesz, "segment " + std::to_string(i));
+  }
+  for (size_t i = 1; i < shdrs.size(); ++i) {
+    const Shdr& s = shdrs[i];
+    if (s.sh_type != SHT_NOBITS && s.sh_type != SHT_NULL && s.sh_size)
+      require_in_file(s.sh_offset, s.sh_size, "section [" + std::to_string(i) + "]");
+  }
+
+  std::vector<uint8_t> names;
+  if (shnum && ehdr.e_shstrndx != SHN_UNDEF) {
+    const Shdr& s = shdrs[ehdr.e_shstrndx];
+    if (s.sh_type != SHT_STRTAB) fail("the section name table is not a string table");
+    names = bytes(s.sh_offset, s.sh_size, "the section name table");
+  }
+
+  // The pieces the small ELF keeps: names, the first symbol table and its strings, the template.
+  std::set<size_t> kept;
+  if (!names.empty()) kept.insert(ehdr.e_shstrndx);
+  size_t symtab = 0;
+  for (size_t i = 1; i < shdrs.size(); ++i) {
+    const Shdr& s = shdrs[i];
+    if (s.sh_name >= names.size() && s.sh_name != 0 && !names.empty())
+      fail("section [" + std::to_string(i) + "]: name offset " + hex(s.sh_name) + " beyond the section name table");
+    if (s.sh_type == SHT_SYMTAB && symtab == 0) symtab = i;
+    if (s.sh_type != SHT_NOBITS && string_at(names, s.sh_name) == template_section) kept.insert(i);
+  }
+  if (symtab) {
+    const Shdr& s = shdrs[symtab];
+    if (s.sh_entsize != sizeof(Sym) && s.sh_entsize != 0)
+      fail("symbol table entry size " + std::to_string(s.sh_entsize) + ", expected " + std::to_string(sizeof(Sym)));
+    if (s.sh_size % sizeof(Sym)) fail("symbol table size " + hex(s.sh_size) + " is not a whole number of entries");
+    if (s.sh_size / sizeof(Sym) > kMaxSymbols)
+      fail("symbol table of " + std::to_string(s.sh_size / sizeof(Sym)) + " entries (more than " +
+           std::to_string(kMaxSymbols) + ")");
+    if (s.sh_link == 0 || s.sh_link >= shnum || shdrs[s.sh_link].sh_type != SHT_STRTAB)
+      fail("the symbol table's string table (section " + std::to_string(s.sh_link) + ") is not a string table");
+    const uint64_t strsize = shdrs[s.sh_link].sh_size;
+    const std::vector<uint8_t> table = bytes(s.sh_offset, s.sh_size, "the symbol table");
+    for (uint64_t k = 0; k < s.sh_size / sizeof(Sym); ++k) {
+      Sym sym;
+      std::memcpy(&sym, table.data() + k * sizeof(Sym), sizeof(Sym));
+      if (sym.st_name && sym.st_name >= strsize)
+        fail("symbol " + std::to_string(k) + ": name offset " + hex(sym.st_name) + " beyond the string table");
+    }
+    kept.insert(symtab);
+    kept.insert(s.sh_link);
+  }
+
+  BoundedElf out;
+  for (const Shdr& s : shdrs) {
+    out.section_types.push_back(s.sh_type);
+    out.section_offsets.push_back(s.sh_offset);
+  }
+  for (const Phdr& p : phdrs) {
+    out.segment_offsets.push_back(p.p_offset);
+    out.segment_filesz.push_back(p.p_filesz);
+  }
+
+  // The image: header, program headers (no file bytes), section headers, kept sections' bytes.
+  std::vector<uint8_t>& image = out.image;
+  Ehdr small = ehdr;
+  small.e_phoff = phdrs.empty() ? 0 : sizeof(Ehdr);
+  small.e_shoff = shdrs.empty() ? 0 : sizeof(Ehdr) + phdrs.size() * sizeof(Phdr);
+  small.e_shnum = static_cast<decltype(small.e_shnum)>(shnum);
+  append(image, &small, sizeof small);
+  for (Phdr p : phdrs) {
+    p.p_offset = 0;
+    p.p_filesz = 0;
+    append(image, &p, sizeof p);
+  }
+  const size_t shdr_at = image.size();
+  image.resize(image.size() + shdrs.size() * sizeof(Shdr));
+  std::vector<Shdr> small_shdrs = shdrs;
+  for (size_t i = 1; i < shdrs.size(); ++i) {
+    Shdr& s = small_shdrs[i];
+    if (kept.count(i)) {
+      pad_to(image, 8);
+      s.sh_offset = image.size();
+      if (s.sh_type == SHT_SYMTAB) s.sh_entsize = sizeof(Sym);
+      const std::vector<uint8_t> data = bytes(shdrs[i].sh_offset, shdrs[i].sh_size, "section [" + std::to_string(i) + "]");
+      append(image, data.data(), data.size());
+      image.push_back(0);  // a string table that lacks its final NUL still ends here
+    } else if (s.sh_type != SHT_NULL) {
+      s.sh_type = SHT_NOBITS;  // header kept (name, address, size, flags), bytes left out
+      s.sh_offset = 0;
+    }
+  }
+  if (!small_shdrs.empty()) std::memcpy(image.data() + shdr_at, small_shdrs.data(), small_shdrs.size() * sizeof(Shdr));
+  return out;
+}
+
+class FileSource : public ByteSource {
+ public:
+  FileSource(int fd, uint64_t size, const std::string& name) : fd_(fd), size_(size), name_(name) {}
+  ~FileSource() override { ::close(fd_); }
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+  uint64_t size() const override { return size_; }
+  void read(uint64_t offset, void* out, uint64_t n) const override {
+    auto* p = static_cast<uint8_t*>(out);
+    while (n) {
+      const ssize_t got = ::pread(fd_, p, n, static_cast<off_t>(offset));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw ElfError(name_ + ": read error: " + std::strerror(errno));
+      if (got == 0) throw ElfError(name_ + ": read error: the file shrank while being read");
+      p += got;
+      offset += static_cast<uint64_t>(got);
+      n -= static_cast<uint64_t>(got);
+    }
+  }
+
+ private:
+  int fd_;
+  uint64_t size_;
+  const std::string& name_;
+};
+
+}  // namespace
+
+BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section) {
+  Viewer viewer(source, name);
+  unsigned char ident[EI_NIDENT] = {};
+  if (source.size() < SELFMAG) viewer.fail("not an ELF file (" + std::to_string(source.size()) + " bytes)");
+  source.read(0, ident, std::min<uint64_t>(source.size(), EI_NIDENT));
+  if (std::memcmp(ident, ELFMAG, SELFMAG) != 0) viewer.fail("not an ELF file (no ELF magic)");
+  if (source.size() < EI_NIDENT) viewer.fail("truncated ELF header (" + std::to_string(source.size()) + " bytes)");
+  if (ident[EI_CLASS] != ELFCLASS32 && ident[EI_CLASS] != ELFCLASS64)
+    viewer.fail("unknown ELF class " + std::to_string(ident[EI_CLASS]) + " (neither ELF32 nor ELF64)");
+  if (ident[EI_DATA] == ELFDATA2MSB) viewer.fail("big-endian ELF files are not supported");
+  if (ident[EI_DATA] != ELFDATA2LSB) viewer.fail("unknown ELF data encoding " + std::to_string(ident[EI_DATA]));
+  if (ident[EI_CLASS] == ELFCLASS32) {
+    if (source.size() < sizeof(Elf32_Ehdr)) viewer.fail("truncated ELF header (" + std::to_string(source.size()) + " bytes)");
+    return viewer.view<Elf32>(template_section);
+  }
+  if (source.size() < sizeof(Elf64_Ehdr)) viewer.fail("truncated ELF header (" + std::to_string(source.size()) + " bytes)");
+  return viewer.view<Elf64>(template_section);
+}
+
+BoundedElf view_elf_file(const std::string& path, const std::string& template_section) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw ElfError(path + ": cannot open: " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    throw ElfError(path + ": cannot read: " + std::strerror(saved));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw ElfError(path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
+  }
+  const FileSource source(fd, static_cast<uint64_t>(st.st_size), path);
+  return view_elf(source, path, template_section);
+}
+
+void restore_file_fields(ElfModel& model, const BoundedElf& view) {
+  for (ElfSection& s : model.sections) {
+    if (s.index < view.section_types.size()) {
+      s.type = view.section_types[s.index];
+      s.offset = view.section_offsets[s.index];
+    }
+  }
+  for (size_t i = 0; i < model.segments.size() && i < view.segment_offsets.size(); ++i) {
+    model.segments[i].offset = view.segment_offsets[i];
+    model.segments[i].filesz = view.segment_filesz[i];
+  }
+}
+
+}  // namespace percpu::check::detail
