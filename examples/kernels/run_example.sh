@@ -3,7 +3,7 @@
 # kernel's own CMake project with the bare-metal toolchain file and the host tools of the main
 # build (percpu-ldgen at build time, percpu-check as a POST_BUILD step), checks the ELF again with
 # percpu-check in text and JSON form, then boots it on 4 CPUs (boot.sh).
-#   run_example.sh <riscv64|aarch64|aarch64-el2|loongarch64> <percpu source dir> <build dir>
+#   run_example.sh <riscv64|aarch64|aarch64-el2|loongarch64|x86_64> <percpu source dir> <build dir>
 #                  <percpu-ldgen> <percpu-check> [cmake generator]
 set -euo pipefail
 [ $# -ge 5 ] || { echo "usage: run_example.sh <machine> <source dir> <build dir> <percpu-ldgen> <percpu-check> [generator]" >&2; exit 64; }
@@ -13,7 +13,7 @@ cpus=4
 variables=(cpu_id seed seed_seen counter failures done)
 
 case $machine in
-  riscv64 | loongarch64) arch=$machine; extra=() ;;
+  riscv64 | loongarch64 | x86_64) arch=$machine; extra=() ;;
   aarch64) arch=aarch64; extra=(-DEXAMPLE_EL2=OFF) ;;
   aarch64-el2) arch=aarch64; extra=(-DEXAMPLE_EL2=ON) ;;
   *) echo "run_example.sh: unknown machine '$machine'" >&2; exit 64 ;;

@@ -114,7 +114,7 @@ bool report_cpu(size_t cpu) {
 }  // namespace
 
 extern "C" [[noreturn]] void example_boot_cpu() {
-  console::put("percpu example on ");
+  console::put("\npercpu example on ");  // x86_64: after SeaBIOS's "Booting from ROM.."
   console::put(platform::kDescription);
   console::put("\n");
 
