@@ -5,7 +5,7 @@
 #                                 [TARGET <target>...])
 #   percpu_link_with_script(<target> <script>)
 #   percpu_check(TARGET <target> CPUS <n> [PROFILE percpu|linux] [FORMAT text|json]
-#                [OUTPUT <report file>])
+#                [OUTPUT <report file>] [EXTRA_ARGS <percpu-check option>...])
 #
 # The same file serves the build tree (percpu is the top-level project or was added with
 # add_subdirectory) and the installed package (find_package(percpu CONFIG)). The tools are found,
@@ -127,8 +127,10 @@ function(percpu_generate_linker_script)
 
   file(RELATIVE_PATH _out_rel "${CMAKE_BINARY_DIR}" "${_out}")
   # percpu-ldgen writes -o through a temporary file and a rename: a failed run leaves no OUT.
+  get_filename_component(_out_dir "${_out}" DIRECTORY)
   add_custom_command(
     OUTPUT "${_out}"
+    COMMAND "${CMAKE_COMMAND}" -E make_directory "${_out_dir}"
     COMMAND "${_ldgen}" "${_script}" ${_args} -o "${_out}"
     DEPENDS "${_script}" ${_ldgen_dep}
     COMMENT "percpu-ldgen: ${_out_rel} (${ARG_CPUS} CPUs)"
@@ -141,9 +143,10 @@ endfunction()
 # After every link of TARGET, runs percpu-check on its file; a violation (or an unreadable file)
 # fails the build and moves the file aside to <file>.rejected, so nothing boots it and the next
 # build links and checks again. OUTPUT: the report is also written there (relative: binary dir).
+# EXTRA_ARGS: more percpu-check options (--hot <pattern>, --quiet, --section ...).
 function(percpu_check)
   set(_fn percpu_check)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;CPUS;PROFILE;FORMAT;OUTPUT" "")
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "TARGET;CPUS;PROFILE;FORMAT;OUTPUT" "EXTRA_ARGS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${_fn}: unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -154,6 +157,10 @@ function(percpu_check)
   endforeach()
   if(NOT TARGET ${ARG_TARGET})
     message(FATAL_ERROR "${_fn}: '${ARG_TARGET}' is not a target")
+  endif()
+  get_target_property(_type ${ARG_TARGET} TYPE)
+  if(NOT _type STREQUAL "EXECUTABLE")
+    message(FATAL_ERROR "${_fn}: '${ARG_TARGET}' is a ${_type}; percpu-check reads a linked executable")
   endif()
   _percpu_require_cpus(${_fn} "${ARG_CPUS}")
   if(DEFINED ARG_PROFILE AND NOT ARG_PROFILE MATCHES "^(percpu|linux)$")
@@ -171,6 +178,12 @@ function(percpu_check)
   if(DEFINED ARG_FORMAT)
     list(APPEND _args --format ${ARG_FORMAT})
   endif()
+  foreach(arg IN LISTS ARG_EXTRA_ARGS)
+    if(arg MATCHES "[|]")
+      message(FATAL_ERROR "${_fn}: EXTRA_ARGS cannot contain '|': ${arg}")
+    endif()
+    list(APPEND _args "${arg}")
+  endforeach()
   set(_report "")
   if(DEFINED ARG_OUTPUT)
     get_filename_component(_report "${ARG_OUTPUT}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")

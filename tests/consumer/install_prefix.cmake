@@ -1,12 +1,24 @@
-# Test fixture: a fresh install of the components dev and tools of BUILD_DIR into PREFIX.
-#   cmake -DBUILD_DIR=<percpu build> -DPREFIX=<dir> -P install_prefix.cmake
+# Test fixture: a fresh install of some components of BUILD_DIR into PREFIX.
+#   cmake -DBUILD_DIR=<percpu build> -DPREFIX=<dir> [-DCOMPONENTS=dev|tools] -P install_prefix.cmake
+cmake_minimum_required(VERSION 3.20)
 foreach(var BUILD_DIR PREFIX)
   if(NOT ${var})
     message(FATAL_ERROR "install_prefix.cmake: -D${var}= is required")
   endif()
 endforeach()
+if(NOT COMPONENTS)
+  set(COMPONENTS "dev|tools")
+endif()
+string(REPLACE "|" ";" COMPONENTS "${COMPONENTS}")
+
+set(expect_dev lib/cmake/percpu/percpuConfig.cmake lib/cmake/percpu/PercpuFunctions.cmake
+    include/percpu/percpu.hpp include/percpu/arch/riscv.hpp include/percpu/detail/symbols.hpp
+    share/percpu/src/runtime.cpp share/percpu/ld/percpu-host.ld
+    share/percpu/toolchains/riscv64-elf.cmake)
+set(expect_tools bin/percpu-ldgen bin/percpu-check lib/cmake/percpu/percpuToolsTargets.cmake)
+
 file(REMOVE_RECURSE "${PREFIX}")
-foreach(component dev tools)
+foreach(component IN LISTS COMPONENTS)
   execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}"
                           --component ${component}
                   RESULT_VARIABLE rc)
@@ -14,9 +26,12 @@ foreach(component dev tools)
     message(FATAL_ERROR "cmake --install --component ${component} failed: ${rc}")
   endif()
 endforeach()
-foreach(file bin/percpu-ldgen bin/percpu-check lib/cmake/percpu/percpuConfig.cmake
-             include/percpu/percpu.hpp share/percpu/src/runtime.cpp share/percpu/ld/percpu-host.ld)
-  if(NOT EXISTS "${PREFIX}/${file}")
-    message(FATAL_ERROR "the install prefix lacks ${file}")
-  endif()
+foreach(component dev tools)
+  foreach(file IN LISTS expect_${component})
+    if(component IN_LIST COMPONENTS AND NOT EXISTS "${PREFIX}/${file}")
+      message(FATAL_ERROR "the install prefix lacks ${file} (component ${component})")
+    elseif(NOT component IN_LIST COMPONENTS AND EXISTS "${PREFIX}/${file}")
+      message(FATAL_ERROR "${file} was installed without its component ${component}")
+    endif()
+  endforeach()
 endforeach()

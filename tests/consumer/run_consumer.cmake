@@ -2,10 +2,11 @@
 # each time), then asserts the outcome.
 #   cmake -DSOURCE=<project> -DBINARY=<build dir> -DPREFIX=<install prefix>
 #         [-DTOOLCHAIN=<file>] [-DDEFS=-DA=1|-DB=2] [-DCXX=<host compiler>]
-#         [-DEXPECT=pass|fail] [-DOUTPUT_REGEX=<regex>]... -P run_consumer.cmake
+#         [-DEXPECT=pass|fail|configure_fail] [-DOUTPUT_REGEX=<regex>]... -P run_consumer.cmake
 # EXPECT=pass (default): the build succeeds, OUTPUT_REGEX matches the build output, FILES (|-list,
 #   relative to BINARY) exist, RUN (a program in BINARY) exits 0 and its output matches RUN_REGEX.
 # EXPECT=fail: configure succeeds, the BUILD fails, and OUTPUT_REGEX matches its output.
+# EXPECT=configure_fail: the configure fails and OUTPUT_REGEX matches its output.
 cmake_minimum_required(VERSION 3.20)
 foreach(var SOURCE BINARY PREFIX)
   if(NOT ${var})
@@ -30,6 +31,15 @@ if(DEFS)
 endif()
 execute_process(COMMAND ${configure} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
 message("${out}")
+if(EXPECT STREQUAL "configure_fail")
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "consumer: the configure of ${SOURCE} succeeded; it must fail")
+  endif()
+  if(NOT out MATCHES "${OUTPUT_REGEX}")
+    message(FATAL_ERROR "consumer: the configure output does not match '${OUTPUT_REGEX}'")
+  endif()
+  return()
+endif()
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "consumer: configure of ${SOURCE} failed (${rc})")
 endif()

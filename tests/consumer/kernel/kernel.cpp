@@ -54,16 +54,17 @@ extern "C" [[noreturn]] void kernel_main(unsigned long cpu) {
 // hart starts here with its id in a0; aarch64 reads MPIDR_EL1.Aff0, loongarch64 the CPUID CSR.
 #if defined(__x86_64__)
 asm(R"(
-  .section .text.entry, "ax"
+  .pushsection .text.entry, "ax"
   .global _start
 _start:
   lea boot_stacks + 4096(%rip), %rsp
   xor %edi, %edi
   call kernel_main
+  .popsection
 )");
 #elif defined(__riscv)
 asm(R"(
-  .section .text.entry, "ax"
+  .pushsection .text.entry, "ax"
   .global _start
 _start:
   la sp, boot_stacks
@@ -71,10 +72,11 @@ _start:
   slli t0, t0, 12
   add sp, sp, t0
   call kernel_main
+  .popsection
 )");
 #elif defined(__aarch64__)
 asm(R"(
-  .section .text.entry, "ax"
+  .pushsection .text.entry, "ax"
   .global _start
 _start:
   mrs x0, mpidr_el1
@@ -85,10 +87,11 @@ _start:
   lsl x2, x2, #12
   add sp, x1, x2
   bl kernel_main
+  .popsection
 )");
 #elif defined(__loongarch64)
 asm(R"(
-  .section .text.entry, "ax"
+  .pushsection .text.entry, "ax"
   .global _start
 _start:
   csrrd $a0, 0x20
@@ -97,6 +100,7 @@ _start:
   slli.d $t1, $t1, 12
   add.d $sp, $t0, $t1
   bl kernel_main
+  .popsection
 )");
 #else
 #error "tests/consumer/kernel: x86_64, riscv64, aarch64 or loongarch64"
