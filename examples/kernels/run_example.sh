@@ -34,6 +34,17 @@ elf=$out/kernel.elf
 grep -q "percpu-ldgen: begin cpus=$cpus" "$out/kernel.percpu.ld" ||
   { echo "run_example.sh: $out/kernel.percpu.ld has no percpu-ldgen block for $cpus CPUs" >&2; exit 1; }
 
+if [ "$arch" = aarch64 ]; then
+  # MMU off: RAM is Device memory, where exclusives are not guaranteed (docs/examples.md).
+  objdump=aarch64-linux-gnu-objdump
+  command -v $objdump >/dev/null || { echo "run_example.sh: missing tool: $objdump" >&2; exit 1; }
+  if $objdump -d "$elf" | grep -E $'\t(ld[a]?xr|st[l]?xr|ld[a]?xp|st[l]?xp|cas|casp|ld(add|clr|eor|set|smax|smin|umax|umin)|swp)[a-z]*\b'; then
+    echo "run_example.sh: the aarch64 kernel contains exclusive or atomic RMW instructions (above)" >&2
+    exit 1
+  fi
+  echo "no exclusive or atomic read-modify-write instruction in the aarch64 kernel"
+fi
+
 echo "== percpu-check (text)"
 "$check" "$elf" --cpus $cpus | tee "$out/check.txt" ||
   { echo "run_example.sh: percpu-check failed (exit $?)" >&2; exit 1; }
