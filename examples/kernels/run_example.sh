@@ -23,7 +23,8 @@ for tool in cmake python3 "$ldgen" "$check"; do
 done
 
 echo "== configure and build examples/kernels/$arch ($machine) in $out"
-cmake --fresh -S "$here/$arch" -B "$out" -G "$generator" \
+rm -rf "$out/CMakeCache.txt" "$out/CMakeFiles"  # a fresh configure (cmake --fresh needs 3.24)
+cmake -S "$here/$arch" -B "$out" -G "$generator" \
   -DCMAKE_TOOLCHAIN_FILE="$src/cmake/toolchains/$arch-elf.cmake" \
   -DPERCPU_LDGEN_EXECUTABLE="$ldgen" -DPERCPU_CHECK_EXECUTABLE="$check" \
   -DEXAMPLE_CPUS=$cpus "${extra[@]}" >"$out.configure.log" 2>&1 ||
