@@ -27,7 +27,7 @@ rm -rf "$out/CMakeCache.txt" "$out/CMakeFiles"  # a fresh configure (cmake --fre
 cmake -S "$here/$arch" -B "$out" -G "$generator" \
   -DCMAKE_TOOLCHAIN_FILE="$src/cmake/toolchains/$arch-elf.cmake" \
   -DPERCPU_LDGEN_EXECUTABLE="$ldgen" -DPERCPU_CHECK_EXECUTABLE="$check" \
-  -DEXAMPLE_CPUS=$cpus "${extra[@]}" >"$out.configure.log" 2>&1 ||
+  -DCMAKE_DISABLE_FIND_PACKAGE_percpu=ON -DEXAMPLE_CPUS=$cpus "${extra[@]}" >"$out.configure.log" 2>&1 ||
   { cat "$out.configure.log"; echo "run_example.sh: configure failed" >&2; exit 1; }
 cmake --build "$out" ||
   { echo "run_example.sh: build failed (percpu-ldgen, compile, link or the percpu-check step)" >&2; exit 1; }
