@@ -3,7 +3,7 @@
 # kernel's own CMake project with the bare-metal toolchain file and the host tools of the main
 # build (percpu-ldgen at build time, percpu-check as a POST_BUILD step), checks the ELF again with
 # percpu-check in text and JSON form, then boots it on 4 CPUs (boot.sh).
-#   run_example.sh <riscv64|aarch64|aarch64-el2|loongarch64> <percpu source dir> <build dir>
+#   run_example.sh <riscv64|aarch64|aarch64-el2|loongarch64|x86_64> <percpu source dir> <build dir>
 #                  <percpu-ldgen> <percpu-check> [cmake generator]
 set -euo pipefail
 [ $# -ge 5 ] || { echo "usage: run_example.sh <machine> <source dir> <build dir> <percpu-ldgen> <percpu-check> [generator]" >&2; exit 64; }
@@ -13,7 +13,7 @@ cpus=4
 variables=(cpu_id seed seed_seen counter failures done)
 
 case $machine in
-  riscv64 | loongarch64) arch=$machine; extra=() ;;
+  riscv64 | loongarch64 | x86_64) arch=$machine; extra=() ;;
   aarch64) arch=aarch64; extra=(-DEXAMPLE_EL2=OFF) ;;
   aarch64-el2) arch=aarch64; extra=(-DEXAMPLE_EL2=ON) ;;
   *) echo "run_example.sh: unknown machine '$machine'" >&2; exit 64 ;;
@@ -23,16 +23,28 @@ for tool in cmake python3 "$ldgen" "$check"; do
 done
 
 echo "== configure and build examples/kernels/$arch ($machine) in $out"
-cmake --fresh -S "$here/$arch" -B "$out" -G "$generator" \
+rm -rf "$out/CMakeCache.txt" "$out/CMakeFiles"  # a fresh configure (cmake --fresh needs 3.24)
+cmake -S "$here/$arch" -B "$out" -G "$generator" \
   -DCMAKE_TOOLCHAIN_FILE="$src/cmake/toolchains/$arch-elf.cmake" \
   -DPERCPU_LDGEN_EXECUTABLE="$ldgen" -DPERCPU_CHECK_EXECUTABLE="$check" \
-  -DEXAMPLE_CPUS=$cpus "${extra[@]}" >"$out.configure.log" 2>&1 ||
+  -DCMAKE_DISABLE_FIND_PACKAGE_percpu=ON -DEXAMPLE_CPUS=$cpus "${extra[@]}" >"$out.configure.log" 2>&1 ||
   { cat "$out.configure.log"; echo "run_example.sh: configure failed" >&2; exit 1; }
 cmake --build "$out" ||
   { echo "run_example.sh: build failed (percpu-ldgen, compile, link or the percpu-check step)" >&2; exit 1; }
 elf=$out/kernel.elf
 grep -q "percpu-ldgen: begin cpus=$cpus" "$out/kernel.percpu.ld" ||
   { echo "run_example.sh: $out/kernel.percpu.ld has no percpu-ldgen block for $cpus CPUs" >&2; exit 1; }
+
+if [ "$arch" = aarch64 ]; then
+  # MMU off: RAM is Device memory, where exclusives are not guaranteed (docs/examples.md).
+  objdump=aarch64-linux-gnu-objdump
+  command -v $objdump >/dev/null || { echo "run_example.sh: missing tool: $objdump" >&2; exit 1; }
+  if $objdump -d "$elf" | grep -E $'\t(ld[a]?xr|st[l]?xr|ld[a]?xp|st[l]?xp|cas|casp|ld(add|clr|eor|set|smax|smin|umax|umin)|swp)[a-z]*\b'; then
+    echo "run_example.sh: the aarch64 kernel contains exclusive or atomic RMW instructions (above)" >&2
+    exit 1
+  fi
+  echo "no exclusive or atomic read-modify-write instruction in the aarch64 kernel"
+fi
 
 echo "== percpu-check (text)"
 "$check" "$elf" --cpus $cpus | tee "$out/check.txt" ||

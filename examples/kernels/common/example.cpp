@@ -1,11 +1,11 @@
 // The per-CPU example every kernel runs, the same on each architecture. On every CPU:
 //   1. point the per-CPU register at the CPU's own area (percpu::init_percpu_reg);
 //   2. read `seed` before any write: its non-zero initializer must be in every area;
-//   3. write the CPU's id into `cpu_id` and read it back;
+//   3. write the CPU's id into `cpu_id` and read it back; write 0x5EED + id into `seed`;
 //   4. add 1 to `counter` 1,000,000 times (inc_current: no atomics, no shared cache line);
 //   5. raise its own `done` flag.
 // The boot CPU then reads every CPU's variables remotely (remote_ref_raw), prints one line per
-// CPU and a verdict, and exits QEMU with status 0 (pass) or 1 (fail).
+// CPU and a verdict, and ends the QEMU run with a pass or fail status (platform::exit).
 #include <percpu/percpu.hpp>
 
 #include "console.hpp"
@@ -114,7 +114,7 @@ bool report_cpu(size_t cpu) {
 }  // namespace
 
 extern "C" [[noreturn]] void example_boot_cpu() {
-  console::put("percpu example on ");
+  console::put("\npercpu example on ");  // x86_64: after SeaBIOS's "Booting from ROM.."
   console::put(platform::kDescription);
   console::put("\n");
 
