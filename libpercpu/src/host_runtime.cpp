@@ -3,6 +3,7 @@
 #include "percpu/config.hpp"
 
 #if !PERCPU_KERNEL_MODE
+#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,10 +14,35 @@ namespace {
 
 void* g_allocated_areas = nullptr;
 
+#if !PERCPU_SP_NAIVE
+int first_object_bias(struct dl_phdr_info* info, size_t, void* out) {
+  *static_cast<uintptr_t*>(out) = info->dlpi_addr;
+  return 1;  // the first object is the program itself
+}
+
+// A stride larger than the reserved region is impossible (every script reserves at least one
+// area): the word was relocated by the program's load bias (see g_stride_override).
+// Read through data words, as runtime.cpp does (the same relocations, the same defect).
+char* volatile const g_stride_word = _percpu_stride;
+char* volatile const g_start_word = _percpu_start;
+char* volatile const g_end_word = _percpu_end;
+
+void repair_relocated_stride() {
+  const uintptr_t word = reinterpret_cast<uintptr_t>(g_stride_word);
+  const uintptr_t reserved = reinterpret_cast<uintptr_t>(g_end_word) -
+                             reinterpret_cast<uintptr_t>(g_start_word);
+  if (word <= reserved) return;
+  uintptr_t bias = 0;
+  dl_iterate_phdr(first_object_bias, &bias);
+  if (bias != 0 && word > bias && word - bias <= reserved) g_stride_override = word - bias;
+}
+#endif
+
 // Priority 101 runs before ordinary constructors, so no constructor can have written a
 // per-CPU variable (through init() areas) before the snapshot.
 __attribute__((constructor(101))) void snapshot_template() {
 #if !PERCPU_SP_NAIVE
+  repair_relocated_stride();
   const size_t size = percpu_area_size();
   if (size == 0) return;
   void* copy = malloc(size);

@@ -18,6 +18,8 @@ PERCPU_DETAIL_SECTION uintptr_t self_register = 0;
 // CPU 0's area, which holds the template as loaded.
 const void* g_pristine_template = nullptr;
 
+uintptr_t g_stride_override = 0;
+
 namespace {
 
 bool g_reserved_init_done = false;
@@ -95,7 +97,8 @@ size_t area_stride() noexcept {
 #if PERCPU_SP_NAIVE
   return static_cast<size_t>(layout::stride(0, 0));
 #else
-  const uintptr_t stride = detail::word(detail::g_word_stride);
+  const uintptr_t stride = detail::g_stride_override != 0 ? detail::g_stride_override
+                                                         : detail::word(detail::g_word_stride);
   // A script without the symbol's rule would give 0; fall back to the contract's rule with
   // the minimum alignment rather than divide by zero.
   return stride != 0 ? stride : static_cast<size_t>(layout::stride(percpu_area_size(), 0));

@@ -33,6 +33,11 @@ extern AreaState g_areas;
 // nullptr in kernel mode, where init(base, n) copies the loaded CPU 0 area.
 extern const void* g_pristine_template;
 
+// Host mode: the stride when the _percpu_stride word cannot be trusted (0 = trust it). GNU ld
+// before 2.41 on RISC-V relocates ABSOLUTE symbols in a PIE like addresses (R_RISCV_RELATIVE),
+// so the word reads stride + load bias; host_runtime.cpp detects that before main and undoes it.
+extern uintptr_t g_stride_override;
+
 inline uintptr_t template_start() noexcept {
   return reinterpret_cast<uintptr_t>(_percpu_load_start);
 }

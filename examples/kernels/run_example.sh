@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# ctest driver of one example kernel (examples/kernels/CMakeLists.txt): configures and builds the
+# kernel's own CMake project with the bare-metal toolchain file and the host tools of the main
+# build (percpu-ldgen at build time, percpu-check as a POST_BUILD step), checks the ELF again with
+# percpu-check in text and JSON form, then boots it on 4 CPUs (boot.sh).
+#   run_example.sh <riscv64|aarch64|aarch64-el2|loongarch64> <percpu source dir> <build dir>
+#                  <percpu-ldgen> <percpu-check> [cmake generator]
+set -euo pipefail
+[ $# -ge 5 ] || { echo "usage: run_example.sh <machine> <source dir> <build dir> <percpu-ldgen> <percpu-check> [generator]" >&2; exit 64; }
+machine=$1 src=$2 out=$3 ldgen=$4 check=$5 generator=${6:-Ninja}
+here=$(cd "$(dirname "$0")" && pwd)
+cpus=4
+variables=(cpu_id seed seed_seen counter failures done)
+
+case $machine in
+  riscv64 | loongarch64) arch=$machine; extra=() ;;
+  aarch64) arch=aarch64; extra=(-DEXAMPLE_EL2=OFF) ;;
+  aarch64-el2) arch=aarch64; extra=(-DEXAMPLE_EL2=ON) ;;
+  *) echo "run_example.sh: unknown machine '$machine'" >&2; exit 64 ;;
+esac
+for tool in cmake python3 "$ldgen" "$check"; do
+  command -v "$tool" >/dev/null || { echo "run_example.sh: missing tool: $tool" >&2; exit 1; }
+done
+
+echo "== configure and build examples/kernels/$arch ($machine) in $out"
+cmake --fresh -S "$here/$arch" -B "$out" -G "$generator" \
+  -DCMAKE_TOOLCHAIN_FILE="$src/cmake/toolchains/$arch-elf.cmake" \
+  -DPERCPU_LDGEN_EXECUTABLE="$ldgen" -DPERCPU_CHECK_EXECUTABLE="$check" \
+  -DEXAMPLE_CPUS=$cpus "${extra[@]}" >"$out.configure.log" 2>&1 ||
+  { cat "$out.configure.log"; echo "run_example.sh: configure failed" >&2; exit 1; }
+cmake --build "$out" ||
+  { echo "run_example.sh: build failed (percpu-ldgen, compile, link or the percpu-check step)" >&2; exit 1; }
+elf=$out/kernel.elf
+grep -q "percpu-ldgen: begin cpus=$cpus" "$out/kernel.percpu.ld" ||
+  { echo "run_example.sh: $out/kernel.percpu.ld has no percpu-ldgen block for $cpus CPUs" >&2; exit 1; }
+
+echo "== percpu-check (text)"
+"$check" "$elf" --cpus $cpus | tee "$out/check.txt" ||
+  { echo "run_example.sh: percpu-check failed (exit $?)" >&2; exit 1; }
+grep -q "^OK: " "$out/check.txt" || { echo "run_example.sh: no OK line in the text report" >&2; exit 1; }
+for v in "${variables[@]}"; do
+  grep -qE "^  $v +0x" "$out/check.txt" || { echo "run_example.sh: variable $v missing from the text report" >&2; exit 1; }
+done
+
+echo "== percpu-check (json)"
+"$check" "$elf" --cpus $cpus --format json >"$out/check.json" ||
+  { echo "run_example.sh: percpu-check --format json failed (exit $?)" >&2; exit 1; }
+python3 - "$out/check.json" "$arch" "$cpus" "${variables[@]}" <<'PY'
+import json, sys
+path, arch, cpus, wanted = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+report = json.load(open(path))
+layout = report["layout"]
+names = {v["name"] for v in layout["variables"]}
+problems = []
+if report.get("ok") is not True: problems.append("ok is not true")
+if layout["cpu_count"] != cpus: problems.append(f"cpu_count {layout['cpu_count']} != {cpus}")
+if layout["arch"] != arch: problems.append(f"arch {layout['arch']} != {arch}")
+if layout["model"] != "zero": problems.append(f"model {layout['model']} != zero")
+missing = sorted(set(wanted) - names)
+if missing: problems.append(f"variables missing: {missing}")
+if problems:
+    sys.exit("run_example.sh: JSON report: " + "; ".join(problems))
+print(f"json: ok, arch {arch}, cpu_count {cpus}, model zero, variables {sorted(names)}")
+PY
+
+echo "== boot"
+CPUS=$cpus BOOT_TIMEOUT=${BOOT_TIMEOUT:-90} "$here/boot.sh" "$machine" "$elf" "$out/console.log"
