@@ -4,11 +4,17 @@ mode and the zero model (canonical block, .percpu at VMA 0), through the mini Go
 harness (harness/). No C library: raw Linux system calls.
 
   loongarch64          clang++-19 + ld.lld-19 ($r21)
+  loongarch64-delta    the same in the delta model (PERCPU_VMA_DELTA=1, template linked at its
+                       load address: the block harness.ld's zero block becomes, as ldgen's
+                       --vma delta writes it)
+  riscv64-delta-gcc    riscv64-linux-gnu-g++ + GNU ld, delta model (-clang: clang++-19)
   riscv64-relax        clang++-19 + GNU riscv64-linux-gnu-ld WITH relaxation (gp): the probe
                        (harness/riscv_relax_probe.cpp) accesses variables below 2 KiB; the linked
                        code of probe_read/probe_write must keep lui + add gp + access, while the
                        relaxable control sequence (the Rust crate's) must have lost its lui: the
                        hazard exists in this very link. Then the suite runs under qemu-riscv64.
+  riscv64-gcc          riscv64-linux-gnu-g++ + GNU ld with relaxation, zero model (g++ orders
+                       the variables differently, so the 2 KiB probe is clang's)
 Usage: check_harness.py <config> <libpercpu dir> <tests/runtime dir> <work dir>
 """
 import re
@@ -22,6 +28,17 @@ CONFIGS = {
     # -mno-lsx: QEMU 7.2's LoongArch user mode has no LSX vector unit (kernels avoid SIMD too).
     "loongarch64": (["clang++-19", "--target=loongarch64-none-elf", "-mno-lsx"],
                     ["ld.lld-19"], "qemu-loongarch64-static", []),
+    "loongarch64-delta": (["clang++-19", "--target=loongarch64-none-elf", "-mno-lsx",
+                           "-DPERCPU_VMA_DELTA=1"], ["ld.lld-19"], "qemu-loongarch64-static", []),
+    "riscv64-delta-gcc": (["riscv64-linux-gnu-g++", "-mcmodel=medany", "-DPERCPU_VMA_DELTA=1"],
+                          ["riscv64-linux-gnu-ld", "--no-warn-rwx-segments"],
+                          "qemu-riscv64-static", []),
+    "riscv64-delta-clang": (["clang++-19", "--target=riscv64-none-elf", "-mcmodel=medany",
+                             "-DPERCPU_VMA_DELTA=1"], ["riscv64-linux-gnu-ld", "--no-warn-rwx-segments"],
+                            "qemu-riscv64-static", []),
+    "riscv64-gcc": (["riscv64-linux-gnu-g++", "-mcmodel=medany", "-mrelax"],
+                    ["riscv64-linux-gnu-ld", "--relax", "--no-warn-rwx-segments"],
+                    "qemu-riscv64-static", []),
     "riscv64-relax": (["clang++-19", "--target=riscv64-none-elf", "-mcmodel=medany", "-mrelax"],
                       ["riscv64-linux-gnu-ld", "--relax", "--no-warn-rwx-segments"],
                       "qemu-riscv64-static", ["riscv_relax_probe.cpp"]),
@@ -68,6 +85,17 @@ def check_riscv_relaxation(image: Path) -> list:
     return failures
 
 
+def delta_block(zero_script: str) -> str:
+    """The delta-model form of the canonical block (docs/layout-contract.md): the template is
+    linked at its load address, and the areas section has no AT()."""
+    out = zero_script.replace(".percpu 0x0 : AT(_percpu_start)", ".percpu _percpu_start : AT(_percpu_start)")
+    out = out.replace("(NOLOAD) : AT(ADDR(.percpu.areas))", "(NOLOAD) :")
+    out = out.replace("cpus=4 vma=zero", "cpus=4 vma=delta")
+    if out.count("vma=delta") != 1 or ".percpu _percpu_start" not in out or "AT(ADDR(.percpu.areas))" in out:
+        raise SystemExit("FAIL: harness.ld does not contain the canonical zero block any more")
+    return out
+
+
 def main() -> int:
     config, libpercpu, tests, work = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
     cxx, ld, qemu, first = CONFIGS[config]
@@ -86,9 +114,13 @@ def main() -> int:
         sh([*cxx, *FLAGS, "-isystem", harness, "-I", libpercpu / "include", "-I", tests,
             "-c", src, "-o", obj])
         objs.append(obj)
+    script = harness / "harness.ld"
+    if "delta" in config:
+        script = work / "harness-delta.ld"
+        script.write_text(delta_block((harness / "harness.ld").read_text()))
     image = work / "harness.elf"
-    sh([*ld, "-T", harness / "harness.ld", *objs, "-o", image])
-    failures = check_riscv_relaxation(image) if config == "riscv64-relax" else []
+    sh([*ld, "-T", script, *objs, "-o", image])
+    failures = check_riscv_relaxation(image) if config.startswith("riscv64-relax") else []
     run = subprocess.run(["timeout", "60", qemu, str(image)], capture_output=True, text=True)
     print(run.stdout + run.stderr)
     if run.returncode != 0:

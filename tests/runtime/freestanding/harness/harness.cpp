@@ -1,10 +1,11 @@
 // The freestanding test runner: a static Linux program without a C library (raw write/exit
 // system calls) that runs every TEST registered by the portable runtime test files, in kernel
-// mode and the zero model, linked with the canonical percpu-ldgen block (../bare.ld).
+// mode, linked with the canonical percpu-ldgen block (harness.ld: zero model; check_harness.py
+// derives the delta-model block from it for PERCPU_VMA_DELTA=1 builds).
 //
-// It first does what a boot loader does for a kernel: the ELF loader mapped the template at its
-// VMA (0) and not at its load address, so the runner copies it to _percpu_start (its LMA),
-// where CPU 0's area and init() expect it.
+// Zero model: it first does what a boot loader does for a kernel: the ELF loader mapped the
+// template at its VMA (0) and not at its load address, so the runner copies it to _percpu_start
+// (its LMA), where CPU 0's area and init() expect it.
 #include <gtest/gtest.h>
 #include <percpu/percpu.hpp>
 #include <string.h>
@@ -52,7 +53,7 @@ namespace {
 constexpr long kSysWrite = 64;
 constexpr long kSysExitGroup = 94;
 
-constexpr long kSysMmap = 222;
+[[maybe_unused]] constexpr long kSysMmap = 222;
 
 long syscall6(long nr, long a, long b, long c, long d, long e, long f) {
   register long a0 asm("a0") = a;
@@ -125,6 +126,7 @@ bool streq(const char* a, const char* b) { return strcmp(a, b) == 0; }
 }  // namespace mini_gtest
 
 extern "C" [[noreturn]] void harness_main() {
+#if !PERCPU_VMA_DELTA
   // The boot loader's job: the template at its load address (CPU 0's area). A Linux ELF
   // loader maps segments by VMA, so the load address is unmapped: map it (harness.ld puts it on
   // a 64 KiB boundary, followed only by zero-initialized areas and .bss), then copy the
@@ -143,12 +145,30 @@ extern "C" [[noreturn]] void harness_main() {
   const unsigned char* vma;
   asm("" : "=r"(vma) : "0"(reinterpret_cast<uintptr_t>(_percpu_load_start)));
   memcpy(_percpu_start, vma, static_cast<size_t>(_percpu_load_end - _percpu_load_start));
+#endif
 
   out("[==========] percpu freestanding harness, arch ");
   out(percpu::arch::kName);
   out("\n");
+  // Some portable tests rely on GoogleTest's order (definition order within a file); compilers
+  // may emit a file's table entries in any order, so sort each file's run by line.
+  constexpr size_t kMaxTests = 256;
+  const mini_gtest::TestCase* order[kMaxTests];
+  size_t count = 0;
+  for (const mini_gtest::TestCase* t = __start_percpu_tests; t != __stop_percpu_tests && count < kMaxTests; ++t)
+    order[count++] = t;
+  for (size_t i = 1; i < count; ++i) {
+    for (size_t j = i; j > 0 && strcmp(order[j - 1]->file, order[j]->file) == 0 &&
+                       order[j - 1]->line > order[j]->line;
+         --j) {
+      const mini_gtest::TestCase* tmp = order[j - 1];
+      order[j - 1] = order[j];
+      order[j] = tmp;
+    }
+  }
   int passed = 0, failed = 0;
-  for (const mini_gtest::TestCase* t = __start_percpu_tests; t != __stop_percpu_tests; ++t) {
+  for (size_t i = 0; i < count; ++i) {
+    const mini_gtest::TestCase* t = order[i];
     g_current_failed = false;
     out("[ RUN      ] ");
     out(t->suite);

@@ -2,7 +2,7 @@
 // tests use (TEST, EXPECT_/ASSERT_{EQ,NE,LT,LE,GT,GE,TRUE,FALSE,STREQ}), so the same test files
 // run in a static program without a C library (LoongArch64, and the RISC-V zero-model run).
 // Tests register themselves in the `percpu_tests` section (no static constructors needed);
-// harness.cpp runs them and prints GoogleTest-like lines through raw write(2) system calls.
+// harness.cpp runs them (per file in definition order, as GoogleTest does) and prints GoogleTest-like lines through raw write(2) system calls.
 #pragma once
 
 #include <stddef.h>
@@ -13,6 +13,8 @@ namespace mini_gtest {
 struct TestCase {
   const char* suite;
   const char* name;
+  const char* file;
+  int line;
   void (*run)();
 };
 
@@ -20,15 +22,14 @@ void report_failure(const char* file, int line, const char* what);
 void print_value(const char* label, uint64_t value);
 void mark_current_failed();
 
+// The raw bits of a value of up to 8 bytes (integers, enums, pointers), for failure messages.
 template <typename T>
 uint64_t as_u64(const T& v) {
-  if constexpr (__is_enum(T) || __is_integral(T)) {
-    return static_cast<uint64_t>(v);
-  } else if constexpr (__is_pointer(T)) {
-    return reinterpret_cast<uintptr_t>(v);
-  } else {
-    return 0;
+  uint64_t bits = 0;
+  if constexpr (sizeof(T) <= sizeof(bits) && __is_trivially_copyable(T)) {
+    __builtin_memcpy(&bits, &v, sizeof(T));
   }
+  return bits;
 }
 
 template <typename A, typename B>
@@ -49,7 +50,8 @@ bool streq(const char* a, const char* b);
 #define TEST(suite, name)                                                                 \
   static void MINI_GTEST_JOIN(suite, name)();                                             \
   __attribute__((used, section("percpu_tests"))) static const ::mini_gtest::TestCase      \
-      MINI_GTEST_JOIN(suite##_case, name){#suite, #name, &MINI_GTEST_JOIN(suite, name)};  \
+      MINI_GTEST_JOIN(suite##_case, name){#suite, #name, __FILE__, __LINE__,              \
+                                          &MINI_GTEST_JOIN(suite, name)};                 \
   static void MINI_GTEST_JOIN(suite, name)()
 
 #define MINI_GTEST_CMP(a, b, op, on_fail)                                                    \
