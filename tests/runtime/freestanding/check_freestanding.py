@@ -16,7 +16,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 COMMON = ["-std=c++17", "-O2", "-ffreestanding", "-fno-exceptions", "-fno-rtti", "-nostdlib",
-          "-fno-pie", "-Wall", "-Wextra", "-Wpedantic", "-Werror"]
+          "-fno-pie", "-Wall", "-Wextra", "-Wpedantic", "-Wshadow", "-Wcast-align", "-Wunused",
+          "-Werror"]  # percpu_enable_warnings, as errors
 # target: (C++ compiler + flags, linker, C flags for mem.c)
 TARGETS = {
     "x86_64-gcc": (["g++", "-mno-red-zone", "-mcmodel=kernel"], "ld"),
