@@ -27,6 +27,8 @@ TARGETS = {
                       "ld.lld-19"),
     "riscv64-gcc": (["riscv64-linux-gnu-g++", "-mcmodel=medany"], "riscv64-linux-gnu-ld"),
     "riscv64-clang": (["clang++-19", "--target=riscv64-none-elf", "-mcmodel=medany"], "ld.lld-19"),
+    "riscv32-clang": (["clang++-19", "--target=riscv32-none-elf", "-march=rv32imac", "-mabi=ilp32"],
+                      "ld.lld-19"),
     "loongarch64-clang": (["clang++-19", "--target=loongarch64-none-elf"], "ld.lld-19"),
 }
 # memcpy/memset come from the kernel; the layout symbols from the linker script (bare.ld).

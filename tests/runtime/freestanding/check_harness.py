@@ -13,6 +13,7 @@ harness (harness/). No C library: raw Linux system calls.
                        code of probe_read/probe_write must keep lui + add gp + access, while the
                        relaxable control sequence (the Rust crate's) must have lost its lui: the
                        hazard exists in this very link. Then the suite runs under qemu-riscv64.
+  riscv32              clang++-19 + ld.lld-19, zero model (8-byte values via current_ptr)
   riscv64-gcc          riscv64-linux-gnu-g++ + GNU ld with relaxation, zero model (g++ orders
                        the variables differently, so the 2 KiB probe is clang's)
 Usage: check_harness.py <config> <libpercpu dir> <tests/runtime dir> <work dir>
@@ -39,6 +40,8 @@ CONFIGS = {
     "riscv64-gcc": (["riscv64-linux-gnu-g++", "-mcmodel=medany", "-mrelax"],
                     ["riscv64-linux-gnu-ld", "--relax", "--no-warn-rwx-segments"],
                     "qemu-riscv64-static", []),
+    "riscv32": (["clang++-19", "--target=riscv32-none-elf", "-march=rv32imac", "-mabi=ilp32"],
+                ["ld.lld-19"], "qemu-riscv32-static", []),
     "riscv64-relax": (["clang++-19", "--target=riscv64-none-elf", "-mcmodel=medany", "-mrelax"],
                       ["riscv64-linux-gnu-ld", "--relax", "--no-warn-rwx-segments"],
                       "qemu-riscv64-static", ["riscv_relax_probe.cpp"]),
