@@ -16,7 +16,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 COMMON = ["-std=c++17", "-O2", "-ffreestanding", "-fno-exceptions", "-fno-rtti", "-nostdlib",
-          "-fno-pie", "-Wall", "-Wextra", "-Wpedantic", "-Werror"]
+          "-fno-pie", "-Wall", "-Wextra", "-Wpedantic", "-Wshadow", "-Wcast-align", "-Wunused",
+          "-Werror"]  # percpu_enable_warnings, as errors
 # target: (C++ compiler + flags, linker, C flags for mem.c)
 TARGETS = {
     "x86_64-gcc": (["g++", "-mno-red-zone", "-mcmodel=kernel"], "ld"),
@@ -26,6 +27,8 @@ TARGETS = {
                       "ld.lld-19"),
     "riscv64-gcc": (["riscv64-linux-gnu-g++", "-mcmodel=medany"], "riscv64-linux-gnu-ld"),
     "riscv64-clang": (["clang++-19", "--target=riscv64-none-elf", "-mcmodel=medany"], "ld.lld-19"),
+    "riscv32-clang": (["clang++-19", "--target=riscv32-none-elf", "-march=rv32imac", "-mabi=ilp32"],
+                      "ld.lld-19"),
     "loongarch64-clang": (["clang++-19", "--target=loongarch64-none-elf"], "ld.lld-19"),
 }
 # memcpy/memset come from the kernel; the layout symbols from the linker script (bare.ld).
