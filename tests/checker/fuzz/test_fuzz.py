@@ -40,7 +40,7 @@ def test_fuzzer_never_crashes(tmp_path):
         shutil.copy(regression, corpus)
     artifacts = tmp_path / "artifacts"
     artifacts.mkdir()
-    result = subprocess.run([fuzzer, f"-runs={RUNS}", "-max_total_time=90", "-timeout=30", "-rss_limit_mb=2048",
+    result = subprocess.run([fuzzer, f"-runs={RUNS}", "-max_total_time=60", "-timeout=30", "-rss_limit_mb=2048",
                              f"-artifact_prefix={artifacts}/", str(corpus)],
                             capture_output=True, text=True, timeout=150,
                             env=dict(os.environ, ASAN_OPTIONS="detect_leaks=1"))
