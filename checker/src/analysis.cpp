@@ -88,15 +88,22 @@ void build_variables(Analysis& a) {
   }
 }
 
-// VMA - LMA of the first PT_LOAD that holds neither the template nor the areas: how the image maps
-// its load addresses (0 identity-mapped, 0xffffffff80000000 for a typical higher-half kernel).
+// VMA - LMA of the image around the template: that of the last allocated section before it that
+// is loaded (the section percpu-ldgen translates the block's AT()s like), else of the first one
+// after it. 0 for an identity-mapped kernel, 0xffffffff80000000 for a typical higher-half one.
 std::optional<uint64_t> image_delta(const Analysis& a) {
-  for (const ElfSegment& p : a.elf.segments) {
-    if (p.type != PT_LOAD || p.memsz == 0) continue;
-    if (a.tmpl && contains(p, *a.tmpl) && a.tmpl->size) continue;
-    if (a.areas_section && contains(p, *a.areas_section)) continue;
-    return p.vaddr - p.paddr;
-  }
+  auto delta_of = [&](const ElfSection& s) -> std::optional<uint64_t> {
+    if (s.index == 0 || &s == a.tmpl || &s == a.areas_section || !(s.flags & SHF_ALLOC) || s.size == 0) return std::nullopt;
+    if (s.type == SHT_NOBITS && (s.flags & SHF_TLS)) return std::nullopt;
+    const std::optional<uint64_t> lma = lma_of(a.elf, s);
+    if (!lma) return std::nullopt;
+    return s.addr - *lma;
+  };
+  const unsigned pivot = a.tmpl ? a.tmpl->index : 0;
+  for (size_t i = std::min<size_t>(pivot, a.elf.sections.size()); i-- > 0;)
+    if (const auto d = delta_of(a.elf.sections[i])) return d;
+  for (size_t i = pivot; i < a.elf.sections.size(); ++i)
+    if (const auto d = delta_of(a.elf.sections[i])) return d;
   return std::nullopt;
 }
 

@@ -95,7 +95,8 @@ void write_variables(std::ostream& out, const Layout& l) {
   out << "  " << pad("name", width) << rpad("offset", 10) << rpad("size", 8) << rpad("align", 7) << rpad("line", 6)
       << rpad("pad", 6);
   if (cpus.empty()) out << "  image address";
-  for (uint64_t c : cpus) out << "  " << pad("cpu" + std::to_string(c), 18);
+  for (size_t i = 0; i < cpus.size(); ++i)
+    out << "  " << (i + 1 < cpus.size() ? pad("cpu" + std::to_string(cpus[i]), 18) : "cpu" + std::to_string(cpus[i]));
   out << "\n";
   uint64_t used = 0;
   uint64_t padding = 0;
@@ -104,7 +105,8 @@ void write_variables(std::ostream& out, const Layout& l) {
         << rpad(std::to_string(v.align), 7) << rpad(std::to_string(v.cache_line), 6)
         << rpad(std::to_string(v.padding_before), 6);
     if (cpus.empty()) out << "  " << hex(v.address_on(0));
-    for (uint64_t c : cpus) out << "  " << pad(hex(v.address_on(c)), 18);
+    for (size_t i = 0; i < cpus.size(); ++i)
+      out << "  " << (i + 1 < cpus.size() ? pad(hex(v.address_on(cpus[i])), 18) : hex(v.address_on(cpus[i])));
     out << (v.hot ? "  hot" : "") << "\n";
     used += v.size;
     padding += v.padding_before;

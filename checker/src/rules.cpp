@@ -87,6 +87,7 @@ Outcome template_address_model(const Analysis& a, Verdict& v) {
 }
 
 Outcome symbols_present(const Analysis& a, Verdict& v) {
+  if (!a.tmpl) return skip(kNoTemplate);  // no block at all: one finding (template.exists), not two
   std::string absent;
   const std::pair<const std::string*, const ElfSymbol*> wanted[] = {
       {&a.names.start, a.start}, {&a.names.end, a.end}, {&a.names.load_start, a.load_start}, {&a.names.load_end, a.load_end}};

@@ -20,9 +20,9 @@ except ImportError as _error:  # a shared library the extension links is missing
     raise ImportError(
         "percpu: cannot load the C++ extension module percpu._percpu ({}).\n"
         "It needs these shared libraries at run time (Debian/Ubuntu packages): "
-        "liblief0 (libLIEF.so.0), libmbedtls14, libmbedx509-1, libmbedcrypto7 and the C++ runtime "
-        "libstdc++6. Install them with:\n"
-        "    apt-get install liblief0 libmbedtls14 libmbedx509-1 libmbedcrypto7 libstdc++6".format(_error)
+        "libmbedtls14, libmbedx509-1, libmbedcrypto7 (mbedtls, used by the LIEF library linked into it) "
+        "and the C++ runtime libstdc++6. Install them with:\n"
+        "    apt-get install libmbedtls14 libmbedx509-1 libmbedcrypto7 libstdc++6".format(_error)
     ) from _error
 
 __version__: str = _percpu.__version__

@@ -87,12 +87,24 @@ void raise_elf_error(const check::ElfError& error) {
   PyErr_SetObject(error_types().elf_error, py::str(error.what()).ptr());
 }
 
-// Reads a path argument and runs fn(path) without the GIL (the ELF may be large).
-template <typename Result, typename Fn>
-Result with_path(py::handle path, Fn fn) {
-  const std::string file = to_path(path);
-  py::gil_scoped_release released;
-  return fn(file);
+// inspect() and check() take the same arguments (the CLI's options) and differ only in what they
+// return: one definition for both. The file is read without the GIL (it may be a large kernel).
+template <typename Result, Result (*Run)(const std::string&, const check::Options&)>
+void def_file_reader(py::module_& m, const char* name, const char* doc) {
+  m.def(
+      name,
+      [](const py::object& path, std::optional<unsigned> cpus, const std::string& profile,
+         const std::vector<std::string>& hot, const std::string& section, const std::string& start_symbol,
+         const std::string& end_symbol, const std::string& load_start_symbol, const std::string& load_end_symbol) {
+        const check::Options options = options_from(cpus, profile, hot, section, start_symbol, end_symbol,
+                                                    load_start_symbol, load_end_symbol);
+        const std::string file = to_path(path);
+        py::gil_scoped_release released;
+        return Run(file, options);
+      },
+      doc, py::arg("path"), py::kw_only(), py::arg("cpus") = py::none(), py::arg("profile") = "percpu",
+      py::arg("hot") = std::vector<std::string>{}, py::arg("section") = "", py::arg("start_symbol") = "",
+      py::arg("end_symbol") = "", py::arg("load_start_symbol") = "", py::arg("load_end_symbol") = "");
 }
 #endif
 
@@ -173,33 +185,8 @@ void bind_check(py::module_& m) {
                ", findings=" + std::to_string(r.findings.size()) + ")";
       });
 
-  m.def(
-      "inspect",
-      [](const py::object& path, std::optional<unsigned> cpus, const std::string& profile,
-         const std::vector<std::string>& hot, const std::string& section, const std::string& start_symbol,
-         const std::string& end_symbol, const std::string& load_start_symbol,
-         const std::string& load_end_symbol) {
-        const check::Options options = options_from(cpus, profile, hot, section, start_symbol, end_symbol,
-                                                    load_start_symbol, load_end_symbol);
-        return with_path<check::Layout>(path, [&](const std::string& file) { return check::inspect(file, options); });
-      },
-      py::arg("path"), py::kw_only(), py::arg("cpus") = py::none(), py::arg("profile") = "percpu",
-      py::arg("hot") = std::vector<std::string>{}, py::arg("section") = "", py::arg("start_symbol") = "",
-      py::arg("end_symbol") = "", py::arg("load_start_symbol") = "", py::arg("load_end_symbol") = "");
-
-  m.def(
-      "check",
-      [](const py::object& path, std::optional<unsigned> cpus, const std::string& profile,
-         const std::vector<std::string>& hot, const std::string& section, const std::string& start_symbol,
-         const std::string& end_symbol, const std::string& load_start_symbol,
-         const std::string& load_end_symbol) {
-        const check::Options options = options_from(cpus, profile, hot, section, start_symbol, end_symbol,
-                                                    load_start_symbol, load_end_symbol);
-        return with_path<check::Report>(path, [&](const std::string& file) { return check::check(file, options); });
-      },
-      py::arg("path"), py::kw_only(), py::arg("cpus") = py::none(), py::arg("profile") = "percpu",
-      py::arg("hot") = std::vector<std::string>{}, py::arg("section") = "", py::arg("start_symbol") = "",
-      py::arg("end_symbol") = "", py::arg("load_start_symbol") = "", py::arg("load_end_symbol") = "");
+  def_file_reader<check::Layout, &check::inspect>(m, "inspect", "The per-CPU layout of an ELF file.");
+  def_file_reader<check::Report, &check::check>(m, "check", "percpu-check's verdict on an ELF file.");
 
   m.def(
       "check_main", [](const py::iterable& argv) { return run_cli(&check::cli_main, argv); }, py::arg("argv"),
