@@ -126,7 +126,7 @@ def build(args, work):
             job.result()
     compiled = time.monotonic()
 
-    tmp = args.output + ".tmp"
+    tmp = os.path.join(work, "linked.elf")  # same file system as the output; removed on failure
     run([args.cc, "-nostdlib", "-static", "-no-pie", "-Wl,--emit-relocs", f"-Wl,-T,{script}",
          "-o", tmp, *objects], "linking")
     os.replace(tmp, args.output)
