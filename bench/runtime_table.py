@@ -2,7 +2,8 @@
 """Turns one run of percpu_bench (Google Benchmark JSON) and of the Rust crate program
 (`rust_percpu op=... ns_per_op=...` lines) into bench/run's table, with the goals of issue 2.
 
-Usage: runtime_table.py CPP_JSON RUST_OUTPUT
+Usage: runtime_table.py CPP_JSON RUST_OUTPUT [CPP_JSON RUST_OUTPUT ...]
+Several pairs (rounds run alternately by bench/run): each figure is the minimum over all rounds.
 Exit 0 when every figure was found (goals met or not: they are informational), 1 otherwise.
 """
 import json
@@ -19,7 +20,8 @@ ADD_GOAL_VS_THREAD_LOCAL = 1.05
 
 
 def cpp_figures(path):
-    """{'percpu/read_current': ns, ...}: the minimum of the repetitions when there are several."""
+    """{'percpu/read_current': ns, ...}: CPU time, the minimum of the repetitions when there are
+    several (CPU time does not count the time a thread waited for a core on a shared machine)."""
     with open(path, encoding="utf-8") as f:
         report = json.load(f)
     singles, minima = {}, {}
@@ -28,14 +30,14 @@ def cpp_figures(path):
             raise ValueError(f"{b.get('name')}: time unit {b.get('time_unit')!r}, expected ns")
         if b.get("run_type") == "aggregate":
             if b.get("aggregate_name") == "min":
-                minima[b["run_name"]] = float(b["real_time"])
+                minima[b["run_name"]] = float(b["cpu_time"])
         else:
-            singles.setdefault(b.get("run_name", b["name"]), float(b["real_time"]))
+            singles.setdefault(b.get("run_name", b["name"]), float(b["cpu_time"]))
     return {**singles, **minima}
 
 
 def rust_figures(path):
-    line = re.compile(r"^rust_percpu op=(\S+) min_ns_per_op=([0-9.]+) ")
+    line = re.compile(r"^rust_percpu op=(\S+) .*\bmin_cpu_ns_per_op=([0-9.]+) ")
     figures = {}
     with open(path, encoding="utf-8") as f:
         for text in f:
@@ -46,12 +48,15 @@ def rust_figures(path):
 
 
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) < 3 or len(argv) % 2 == 0:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
+    cpp, rust = {}, {}
     try:
-        cpp = cpp_figures(argv[1])
-        rust = rust_figures(argv[2])
+        for cpp_path, rust_path in zip(argv[1::2], argv[2::2]):
+            for figures, new in ((cpp, cpp_figures(cpp_path)), (rust, rust_figures(rust_path))):
+                for name, ns in new.items():
+                    figures[name] = min(ns, figures.get(name, ns))
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as e:
         print(f"runtime_table: cannot read the benchmark output: {e}", file=sys.stderr)
         return 1
