@@ -27,7 +27,7 @@
 #include "percpu/preempt.hpp"
 #include "percpu/runtime.hpp"
 
-// The arch layer (contract in docs/runtime.md): read_reg, write_reg, offset<T,S>,
+// The arch layer (contract in docs/runtime.md): read_reg, write_reg, displacement<T,S>,
 // current_ptr<T,S>, read<T,S>, write<T,S> and PERCPU_ARCH_HAS_SINGLE_INSN_RMW (when 1, also
 // add<T,S> and cmpxchg<T,S>).
 #if PERCPU_SP_NAIVE
@@ -65,8 +65,17 @@ class PerCpu {
   PerCpu(const PerCpu&) = delete;
   PerCpu& operator=(const PerCpu&) = delete;
 
-  // Offset of the variable inside every area.
-  static uintptr_t offset() noexcept { return arch::offset<T, Storage>(); }
+  // Offset of the variable inside every area. arch::displacement is what an access adds to the
+  // register: the offset itself in the zero model, the template address of the variable in
+  // the delta model (whose register is area base - template start); in sp-naive mode the
+  // variable's address, as in the crate's sp-naive.
+  static uintptr_t offset() noexcept {
+#if PERCPU_VMA_DELTA && !PERCPU_SP_NAIVE
+    return arch::displacement<T, Storage>() - detail::template_start();
+#else
+    return arch::displacement<T, Storage>();
+#endif
+  }
 
   // ---- the current CPU ----
   static T* current_ptr() noexcept { return arch::current_ptr<T, Storage>(); }

@@ -81,15 +81,6 @@ inline uintptr_t displacement() noexcept {
 }
 
 template <typename T, T* S>
-inline uintptr_t offset() noexcept {
-#if PERCPU_VMA_DELTA
-  return reinterpret_cast<uintptr_t>(S) - detail::template_start();
-#else
-  return displacement<T, S>();
-#endif
-}
-
-template <typename T, T* S>
 inline T* current_ptr() noexcept {
   return reinterpret_cast<T*>(read_reg() + displacement<T, S>());
 }

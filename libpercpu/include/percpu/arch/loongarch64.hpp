@@ -48,15 +48,6 @@ inline uintptr_t displacement() noexcept {
 #endif
 }
 
-template <typename T, T* S>
-inline uintptr_t offset() noexcept {
-#if PERCPU_VMA_DELTA
-  return reinterpret_cast<uintptr_t>(S) - detail::template_start();
-#else
-  return displacement<T, S>();
-#endif
-}
-
 // One asm statement (add.d from $r21 directly, no copy of it). volatile: it depends on $r21,
 // which write_reg changes.
 template <typename T, T* S>

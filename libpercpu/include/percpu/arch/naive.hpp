@@ -25,7 +25,7 @@ inline void write_reg(uintptr_t value) noexcept { detail::naive_register = value
 
 // The variable is not in any area: its "offset" is its address (as in the crate's sp-naive).
 template <typename T, T* S>
-inline uintptr_t offset() noexcept {
+inline uintptr_t displacement() noexcept {
   return reinterpret_cast<uintptr_t>(S);
 }
 

@@ -58,15 +58,6 @@ inline uintptr_t displacement() noexcept {
 #endif
 }
 
-template <typename T, T* S>
-inline uintptr_t offset() noexcept {
-#if PERCPU_VMA_DELTA
-  return reinterpret_cast<uintptr_t>(S) - detail::template_start();
-#else
-  return displacement<T, S>();
-#endif
-}
-
 // One asm statement, so the address costs 3 instructions (zero model) instead of a copy of gp
 // plus lui/addi/add. volatile: it depends on gp, which write_reg changes.
 template <typename T, T* S>

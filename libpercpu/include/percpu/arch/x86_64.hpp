@@ -79,7 +79,7 @@ inline uintptr_t read_reg() noexcept {
 // RIP-relative: the kernel is far from VMA 0), its template address in the delta model. In both
 // models a CPU's copy is at register value + this address.
 template <typename T, T* S>
-inline uintptr_t symbol_address() noexcept {
+inline uintptr_t displacement() noexcept {
 #if PERCPU_VMA_DELTA
   return reinterpret_cast<uintptr_t>(S);
 #else
@@ -98,17 +98,8 @@ inline void write_reg(uintptr_t value) noexcept {
   detail::host_set_gs_base(value);
 #endif
   // Keep the self word (read by current_ptr) equal to the register.
-  *reinterpret_cast<uintptr_t*>(value + symbol_address<uintptr_t, &detail::self_register>()) =
+  *reinterpret_cast<uintptr_t*>(value + displacement<uintptr_t, &detail::self_register>()) =
       value;
-}
-
-template <typename T, T* S>
-inline uintptr_t offset() noexcept {
-#if PERCPU_VMA_DELTA
-  return reinterpret_cast<uintptr_t>(S) - detail::template_start();
-#else
-  return symbol_address<T, S>();
-#endif
 }
 
 template <typename T, T* S>
@@ -167,7 +158,7 @@ inline T cmpxchg(T expected, T desired) noexcept {
 
 template <typename T, T* S>
 inline T* current_ptr() noexcept {
-  return reinterpret_cast<T*>(read<uintptr_t, &detail::self_register>() + symbol_address<T, S>());
+  return reinterpret_cast<T*>(read<uintptr_t, &detail::self_register>() + displacement<T, S>());
 }
 
 }  // namespace percpu::arch
