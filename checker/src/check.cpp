@@ -1,4 +1,6 @@
 // inspect() and check(): bounded view -> LIEF -> layout model -> rules.
+#include <cstring>
+
 #include "analysis.hpp"
 #include "elf_view.hpp"
 #include "lief_adapter.hpp"
@@ -6,25 +8,47 @@
 namespace percpu::check {
 namespace {
 
-detail::Analysis analyze_file(const std::string& path, const Options& options) {
-  const detail::Names names = detail::names_for(options);
-  const detail::BoundedElf view = detail::view_elf_file(path, names.section);
-  detail::ElfModel model = detail::parse_with_lief(view.image, path, names.section);
+class MemorySource : public detail::ByteSource {
+ public:
+  MemorySource(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  uint64_t size() const override { return size_; }
+  void read(uint64_t offset, void* out, uint64_t n) const override { std::memcpy(out, data_ + offset, n); }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+};
+
+detail::Analysis analyze_view(const detail::BoundedElf& view, const std::string& name, const Options& options,
+                              const detail::Names& names) {
+  detail::ElfModel model = detail::parse_with_lief(view.image, name, names.section);
   detail::restore_file_fields(model, view);
   return detail::analyze(std::move(model), options);
+}
+
+detail::Analysis analyze_file(const std::string& path, const Options& options) {
+  const detail::Names names = detail::names_for(options);
+  return analyze_view(detail::view_elf_file(path, names.section), path, options, names);
+}
+
+Report report_of(const detail::Analysis& analysis, const std::string& name) {
+  Report report;
+  report.file = name;
+  report.layout = analysis.layout;
+  detail::run_rules(analysis, report);
+  return report;
 }
 
 }  // namespace
 
 Layout inspect(const std::string& path, const Options& options) { return analyze_file(path, options).layout; }
 
-Report check(const std::string& path, const Options& options) {
-  const detail::Analysis analysis = analyze_file(path, options);
-  Report report;
-  report.file = path;
-  report.layout = analysis.layout;
-  detail::run_rules(analysis, report);
-  return report;
+Report check(const std::string& path, const Options& options) { return report_of(analyze_file(path, options), path); }
+
+Report check_bytes(const uint8_t* data, size_t size, const std::string& name, const Options& options) {
+  const detail::Names names = detail::names_for(options);
+  const MemorySource source(data, size);
+  return report_of(analyze_view(detail::view_elf(source, name, names.section), name, options, names), name);
 }
 
 }  // namespace percpu::check

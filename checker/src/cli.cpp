@@ -69,6 +69,9 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   } catch (const std::exception& e) {
     err << "percpu-check: " << file << ": " << e.what() << '\n';
     return kExitBadInput;
+  } catch (...) {
+    err << "percpu-check: " << file << ": unexpected error\n";
+    return kExitBadInput;
   }
 }
 

@@ -6,6 +6,7 @@
 // docs/layout-contract.md (percpu/layout.hpp); docs/percpu-check.md lists every rule id.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -115,6 +116,9 @@ Layout inspect(const std::string& path, const Options& options);
 
 // The layout and every rule's outcome. Throws ElfError.
 Report check(const std::string& path, const Options& options);
+
+// check() on bytes in memory (unit tests, fuzzers); name stands for the file in messages.
+Report check_bytes(const uint8_t* data, size_t size, const std::string& name, const Options& options);
 
 // The CLI's outputs: --format json (schema "percpu-check/1", docs/percpu-check.md) and the table.
 std::string to_json(const Report& report);
