@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <tuple>
 
 namespace percpu::check::detail {
 namespace {
@@ -78,8 +79,8 @@ void build_variables(Analysis& a) {
     v.area_stride = l.stride;
     l.variables.push_back(std::move(v));
   }
-  std::stable_sort(l.variables.begin(), l.variables.end(), [](const Variable& x, const Variable& y) {
-    return x.offset != y.offset ? x.offset < y.offset : x.symbol < y.symbol;
+  std::sort(l.variables.begin(), l.variables.end(), [](const Variable& x, const Variable& y) {
+    return std::tie(x.offset, x.symbol, x.size) < std::tie(y.offset, y.symbol, y.size);
   });
   uint64_t covered = 0;  // end of the bytes the previous variables occupy
   for (Variable& v : l.variables) {

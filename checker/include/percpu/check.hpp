@@ -75,7 +75,8 @@ struct Layout {
   std::vector<Variable> variables;  // by offset
 };
 
-inline constexpr uint64_t kMaxListedAreas = uint64_t{1} << 20;
+// More areas than this are counted but not listed (a corrupted end symbol must not allocate GBs).
+inline constexpr uint64_t kMaxListedAreas = uint64_t{1} << 16;
 
 // A rule that failed.
 struct Finding {
