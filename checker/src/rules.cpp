@@ -265,6 +265,18 @@ Outcome segments_sane(const Analysis& a, Verdict& v) {
       v.fail("PT_LOAD segment " + std::to_string(i) + " has file size " + hex(p.filesz) + " above its memory size " + hex(p.memsz),
              "the file is corrupted or was produced by a broken tool");
   }
+  // A VMA-0 template shares its PT_LOAD with nothing: another section in it means the segment
+  // spans from address 0 to that section (the template's VMA leaked into the segment).
+  const ElfSegment* own = a.tmpl && a.tmpl->addr == 0 && a.tmpl->size ? segment_of(a.elf, *a.tmpl) : nullptr;
+  for (const ElfSection& s : a.elf.sections) {
+    if (!own || &s == a.tmpl || s.index == 0 || !(s.flags & SHF_ALLOC) || s.size == 0) continue;
+    if (s.type == SHT_NOBITS && (s.flags & SHF_TLS)) continue;
+    if (segment_of(a.elf, s) == own)
+      v.fail("the PT_LOAD segment of the VMA-0 template also holds " + s.name + " at " + hex(s.addr) +
+                 ": the segment spans from address 0",
+             "give the template its own output section statement with AT() and restate the next section's "
+             "address and AT() (percpu-ldgen does)");
+  }
   if (!a.tmpl || !a.image_delta) return v.done();
   // The first allocated section after the template (and percpu-ldgen's areas) in section order.
   unsigned after = a.tmpl->index;

@@ -71,7 +71,7 @@ struct Layout {
   uint64_t areas_start = 0;  // CPU 0's area (the start symbol)
   uint64_t areas_end = 0;    // end of the reserved areas (linux: end of the template image)
   uint64_t cpu_count = 0;    // (areas_end - areas_start) / stride; 0 when the ELF does not say (linux)
-  std::vector<uint64_t> areas;  // base of each CPU's area (at most kMaxListedAreas)
+  std::vector<uint64_t> areas;  // base of each CPU's area; empty when cpu_count > kMaxListedAreas
   std::vector<Variable> variables;  // by offset
 };
 

@@ -7,7 +7,7 @@ directory, to be added to regressions/.
 
 regressions/timeout-1m-areas-listed-for-a-garbage-cpu-count.elf: a mutated x86_64 fixture with
 _percpu_start gone and _percpu_end at 0xffffffff8020xxxx; the CPU count derived from it is
-~7e16, and the report listed 2^20 area bases (5-10 s under ASan).
+~7e16, and the report listed 2^20 area bases (5-10 s under ASan, 25 MB of JSON); now none.
 
 Environment: PERCPU_CHECK_FUZZER (the built fuzzer), PERCPU_LDGEN."""
 import os
