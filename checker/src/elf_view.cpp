@@ -67,7 +67,7 @@ class Viewer {
   }
 
   template <typename C>
-  BoundedElf view(const std::string& template_section);
+  BoundedElf view(const std::string& template_section, const std::vector<std::string>& symbol_names);
 
  private:
   const ByteSource& source_;
@@ -90,7 +90,7 @@ std::string string_at(const std::vector<uint8_t>& table, uint64_t offset) {
 }
 
 template <typename C>
-BoundedElf Viewer::view(const std::string& template_section) {
+BoundedElf Viewer::view(const std::string& template_section, const std::vector<std::string>& symbol_names) {
   using Ehdr = typename C::Ehdr;
   using Phdr = typename C::Phdr;
   using Shdr = typename C::Shdr;
@@ -140,6 +140,7 @@ BoundedElf Viewer::view(const std::string& template_section) {
 
   // The pieces the small ELF keeps: names, the first symbol table and its strings, the template.
   std::set<size_t> kept;
+  std::set<size_t> templates;  // every section of the template's name, whatever its type
   if (!names.empty()) kept.insert(ehdr.e_shstrndx);
   size_t symtab = 0;
   for (size_t i = 1; i < shdrs.size(); ++i) {
@@ -147,8 +148,12 @@ BoundedElf Viewer::view(const std::string& template_section) {
     if (s.sh_name >= names.size() && s.sh_name != 0 && !names.empty())
       fail("section [" + std::to_string(i) + "]: name offset " + hex(s.sh_name) + " beyond the section name table");
     if (s.sh_type == SHT_SYMTAB && symtab == 0) symtab = i;
-    if (s.sh_type != SHT_NOBITS && string_at(names, s.sh_name) == template_section) kept.insert(i);
+    if (string_at(names, s.sh_name) != template_section) continue;
+    templates.insert(i);
+    if (s.sh_type != SHT_NOBITS) kept.insert(i);
   }
+  std::vector<uint8_t> symbols;  // the symbol table the image gets
+  uint32_t local_symbols = 1;     // its sh_info: the null symbol and the kept locals
   if (symtab) {
     const Shdr& s = shdrs[symtab];
     if (s.sh_entsize != sizeof(Sym) && s.sh_entsize != 0)
@@ -161,11 +166,21 @@ BoundedElf Viewer::view(const std::string& template_section) {
       fail("the symbol table's string table (section " + std::to_string(s.sh_link) + ") is not a string table");
     const uint64_t strsize = shdrs[s.sh_link].sh_size;
     const std::vector<uint8_t> table = bytes(s.sh_offset, s.sh_size, "the symbol table");
-    for (uint64_t k = 0; k < s.sh_size / sizeof(Sym); ++k) {
+    const std::vector<uint8_t> strings = bytes(shdrs[s.sh_link].sh_offset, strsize, "the symbol string table");
+    // Only the symbols the checks read go into the image: those of the template (the variables)
+    // and the layout's own names. LIEF then builds a few objects, not one per kernel symbol.
+    const std::set<std::string> wanted(symbol_names.begin(), symbol_names.end());
+    Sym null_symbol{};
+    append(symbols, &null_symbol, sizeof null_symbol);
+    for (uint64_t k = 1; k < s.sh_size / sizeof(Sym); ++k) {
       Sym sym;
       std::memcpy(&sym, table.data() + k * sizeof(Sym), sizeof(Sym));
       if (sym.st_name && sym.st_name >= strsize)
         fail("symbol " + std::to_string(k) + ": name offset " + hex(sym.st_name) + " beyond the string table");
+      if (!templates.count(sym.st_shndx) && !(sym.st_shndx != SHN_UNDEF && wanted.count(string_at(strings, sym.st_name))))
+        continue;
+      if (k < s.sh_info) ++local_symbols;
+      append(symbols, &sym, sizeof sym);
     }
     kept.insert(symtab);
     kept.insert(s.sh_link);
@@ -175,6 +190,7 @@ BoundedElf Viewer::view(const std::string& template_section) {
   for (const Shdr& s : shdrs) {
     out.section_types.push_back(s.sh_type);
     out.section_offsets.push_back(s.sh_offset);
+    out.section_sizes.push_back(s.sh_size);
   }
   for (const Phdr& p : phdrs) {
     out.segment_offsets.push_back(p.p_offset);
@@ -198,16 +214,25 @@ BoundedElf Viewer::view(const std::string& template_section) {
   std::vector<Shdr> small_shdrs = shdrs;
   for (size_t i = 1; i < shdrs.size(); ++i) {
     Shdr& s = small_shdrs[i];
-    if (kept.count(i)) {
+    if (i == symtab) {
       pad_to(image, 8);
       s.sh_offset = image.size();
-      if (s.sh_type == SHT_SYMTAB) s.sh_entsize = sizeof(Sym);
+      s.sh_entsize = sizeof(Sym);
+      s.sh_size = symbols.size();
+      s.sh_info = local_symbols;
+      append(image, symbols.data(), symbols.size());
+    } else if (kept.count(i)) {
+      pad_to(image, 8);
+      s.sh_offset = image.size();
       const std::vector<uint8_t> data = bytes(shdrs[i].sh_offset, shdrs[i].sh_size, "section [" + std::to_string(i) + "]");
       append(image, data.data(), data.size());
       image.push_back(0);  // a string table that lacks its final NUL still ends here
     } else if (s.sh_type != SHT_NULL) {
-      s.sh_type = SHT_NOBITS;  // header kept (name, address, size, flags), bytes left out
+      // Header kept (name, address, flags), bytes left out: NOBITS of size 0, or LIEF reserves
+      // a buffer as large as the section. Types and sizes are restored into the model.
+      s.sh_type = SHT_NOBITS;
       s.sh_offset = 0;
+      s.sh_size = 0;
     }
   }
   if (!small_shdrs.empty()) std::memcpy(image.data() + shdr_at, small_shdrs.data(), small_shdrs.size() * sizeof(Shdr));
@@ -242,7 +267,8 @@ class FileSource : public ByteSource {
 
 }  // namespace
 
-BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section) {
+BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section,
+                    const std::vector<std::string>& symbol_names) {
   Viewer viewer(source, name);
   unsigned char ident[EI_NIDENT] = {};
   if (source.size() < SELFMAG) viewer.fail("not an ELF file (" + std::to_string(source.size()) + " bytes)");
@@ -255,13 +281,14 @@ BoundedElf view_elf(const ByteSource& source, const std::string& name, const std
   if (ident[EI_DATA] != ELFDATA2LSB) viewer.fail("unknown ELF data encoding " + std::to_string(ident[EI_DATA]));
   if (ident[EI_CLASS] == ELFCLASS32) {
     if (source.size() < sizeof(Elf32_Ehdr)) viewer.fail("truncated ELF header (" + std::to_string(source.size()) + " bytes)");
-    return viewer.view<Elf32>(template_section);
+    return viewer.view<Elf32>(template_section, symbol_names);
   }
   if (source.size() < sizeof(Elf64_Ehdr)) viewer.fail("truncated ELF header (" + std::to_string(source.size()) + " bytes)");
-  return viewer.view<Elf64>(template_section);
+  return viewer.view<Elf64>(template_section, symbol_names);
 }
 
-BoundedElf view_elf_file(const std::string& path, const std::string& template_section) {
+BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
+                         const std::vector<std::string>& symbol_names) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw ElfError(path + ": cannot open: " + std::strerror(errno));
   struct stat st {};
@@ -275,7 +302,7 @@ BoundedElf view_elf_file(const std::string& path, const std::string& template_se
     throw ElfError(path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
   }
   const FileSource source(fd, static_cast<uint64_t>(st.st_size), path);
-  return view_elf(source, path, template_section);
+  return view_elf(source, path, template_section, symbol_names);
 }
 
 void restore_file_fields(ElfModel& model, const BoundedElf& view) {
@@ -283,6 +310,7 @@ void restore_file_fields(ElfModel& model, const BoundedElf& view) {
     if (s.index < view.section_types.size()) {
       s.type = view.section_types[s.index];
       s.offset = view.section_offsets[s.index];
+      s.size = view.section_sizes[s.index];
     }
   }
   for (size_t i = 0; i < model.segments.size() && i < view.segment_offsets.size(); ++i) {

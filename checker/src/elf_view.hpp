@@ -30,15 +30,20 @@ struct BoundedElf {
   // whose bytes are left out are NOBITS in the image), file offsets and segment file sizes.
   std::vector<uint32_t> section_types;
   std::vector<uint64_t> section_offsets;
+  std::vector<uint64_t> section_sizes;
   std::vector<uint64_t> segment_offsets;
   std::vector<uint64_t> segment_filesz;
 };
 
-// Throws ElfError("<name>: <reason>") on anything it cannot read or that does not add up.
-BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section);
+// Throws ElfError("<name>: <reason>") on anything it cannot read or that does not add up. The
+// image's symbol table holds the symbols defined in the template section(s) and the defined
+// symbols named in symbol_names (the layout's own), not the others.
+BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section,
+                    const std::vector<std::string>& symbol_names);
 
 // Opens path (regular files only) and views it.
-BoundedElf view_elf_file(const std::string& path, const std::string& template_section);
+BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
+                         const std::vector<std::string>& symbol_names);
 
 // Puts the original types, offsets and file sizes back into a model parsed from the image.
 void restore_file_fields(ElfModel& model, const BoundedElf& view);

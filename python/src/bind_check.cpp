@@ -31,6 +31,7 @@ check::Options options_from(std::optional<unsigned> cpus, const std::string& pro
                             const std::vector<std::string>& hot, const std::string& section,
                             const std::string& start_symbol, const std::string& end_symbol,
                             const std::string& load_start_symbol, const std::string& load_end_symbol) {
+  if (cpus && *cpus == 0) throw py::value_error("cpus must be at least 1 (as the CLI's --cpus)");
   check::Options options;
   options.cpus = cpus;
   options.profile = profile_named(profile);

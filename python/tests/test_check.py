@@ -115,6 +115,8 @@ def test_bad_arguments_raise_python_errors(plain_kernel):
         percpu.check(plain_kernel.elf, profile="windows")
     with pytest.raises(TypeError):
         percpu.check(plain_kernel.elf, cpus=-4)
+    with pytest.raises(ValueError):
+        percpu.check(plain_kernel.elf, cpus=0)
     with pytest.raises(TypeError):
         percpu.inspect(12345)
 

@@ -3,7 +3,9 @@
 #include <elf.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "elf_view.hpp"
 #include "fixture_elves.hpp"
@@ -16,8 +18,11 @@ using percpu::check::ElfError;
 using percpu::check::Options;
 namespace detail = percpu::check::detail;
 
+const std::vector<std::string> kLayoutSymbols{"_percpu_start", "_percpu_end", "_percpu_load_start",
+                                              "_percpu_load_end", "_percpu_stride"};
+
 detail::ElfModel model_of(const std::string& path) {
-  const detail::BoundedElf view = detail::view_elf_file(path, ".percpu");
+  const detail::BoundedElf view = detail::view_elf_file(path, ".percpu", kLayoutSymbols);
   detail::ElfModel model = detail::parse_with_lief(view.image, path, ".percpu");
   detail::restore_file_fields(model, view);
   return model;
@@ -32,7 +37,7 @@ const detail::ElfSection* section(const detail::ElfModel& m, const std::string& 
 TEST(ElfView, ImageHoldsOnlyHeadersSymbolsAndTheTemplate) {
   const std::string& bulky = fixture::elves().bulky;
   const uint64_t file_size = fixture::read_file(bulky).size();
-  const detail::BoundedElf view = detail::view_elf_file(bulky, ".percpu");
+  const detail::BoundedElf view = detail::view_elf_file(bulky, ".percpu", kLayoutSymbols);
   EXPECT_GT(file_size, uint64_t{4} << 20);
   EXPECT_LT(view.image.size(), 64u * 1024) << "the 4 MiB section and the relocations stayed out";
 
@@ -44,6 +49,18 @@ TEST(ElfView, ImageHoldsOnlyHeadersSymbolsAndTheTemplate) {
   bool has_rela = false;
   for (const auto& s : model.sections) has_rela |= s.type == SHT_RELA;
   EXPECT_TRUE(has_rela) << "--emit-relocs sections are listed (headers only)";
+
+  // Only the template's symbols and the layout's names reach LIEF (not touch, data_word, ...).
+  const detail::ElfSection* tmpl = section(model, ".percpu");
+  ASSERT_NE(tmpl, nullptr);
+  std::set<std::string> names;
+  for (const auto& sym : model.symbols) {
+    names.insert(sym.name);
+    const bool layout_name = std::find(kLayoutSymbols.begin(), kLayoutSymbols.end(), sym.name) != kLayoutSymbols.end();
+    EXPECT_TRUE(sym.shndx == tmpl->index || layout_name) << sym.name;
+  }
+  for (const std::string& wanted : kLayoutSymbols) EXPECT_TRUE(names.count(wanted)) << wanted;
+  for (const char* variable : {"counter", "cpu_id", "runqueue", "nesting", "name"}) EXPECT_TRUE(names.count(variable)) << variable;
 }
 
 TEST(ElfView, ModelMatchesTheFile) {
