@@ -24,6 +24,10 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   CLI::App app{"percpu-check: verify and inspect the per-CPU layout of a linked ELF file (kernel, "
                "hypervisor, firmware)."};
   app.name("percpu-check");
+  // Usage errors start with the tool's name, like every other error it prints.
+  app.failure_message([](const CLI::App* a, const CLI::Error& e) {
+    return a->get_name() + ": " + e.what() + "\nRun with --help for more information.\n";
+  });
   app.footer(kFooter);
   app.set_version_flag("--version", std::string("percpu-check ") + PERCPU_VERSION);
   std::string file;

@@ -93,6 +93,10 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   CLI::App app{"percpu-ldgen: inject the .percpu template section, its symbols and the reserved "
                "per-CPU areas into an existing GNU ld / lld linker script."};
   app.name("percpu-ldgen");
+  // Usage errors start with the tool's name, like every other error it prints.
+  app.failure_message([](const CLI::App* a, const CLI::Error& e) {
+    return a->get_name() + ": " + e.what() + "\nRun with --help for more information.\n";
+  });
   app.footer(kExitCodesHelp);
   app.set_version_flag("--version", std::string("percpu-ldgen ") + PERCPU_VERSION);
   std::string input;
