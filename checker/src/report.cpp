@@ -25,6 +25,19 @@ const char* model_name(percpu::layout::AddressModel m) {
   return m == percpu::layout::AddressModel::delta ? "delta" : "zero";
 }
 
+Json variable_json(const Variable& v) {
+  Json j;
+  j["name"] = v.name;
+  j["symbol"] = v.symbol;
+  j["offset"] = v.offset;
+  j["size"] = v.size;
+  j["align"] = v.align;
+  j["cache_line"] = v.cache_line;
+  j["padding_before"] = v.padding_before;
+  j["hot"] = v.hot;
+  return j;
+}
+
 Json layout_json(const Layout& l) {
   Json j;
   j["arch"] = l.arch;
@@ -40,21 +53,13 @@ Json layout_json(const Layout& l) {
   j["cpu_count"] = l.cpu_count;
   j["areas"] = l.areas;
   Json variables = Json::array();
-  for (const Variable& v : l.variables) {
-    Json jv;
-    jv["name"] = v.name;
-    jv["symbol"] = v.symbol;
-    jv["offset"] = v.offset;
-    jv["size"] = v.size;
-    jv["align"] = v.align;
-    jv["cache_line"] = v.cache_line;
-    jv["padding_before"] = v.padding_before;
-    jv["hot"] = v.hot;
-    variables.push_back(std::move(jv));
-  }
+  for (const Variable& v : l.variables) variables.push_back(variable_json(v));
   j["variables"] = std::move(variables);
   return j;
 }
+
+// Invalid UTF-8 in a symbol name becomes U+FFFD instead of an exception.
+std::string dump(const Json& j) { return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }
 
 std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
 std::string rpad(const std::string& s, size_t width) { return s.size() >= width ? s : std::string(width - s.size(), ' ') + s; }
@@ -155,6 +160,9 @@ void detail::write_rules(std::ostream& out, const Report& r, bool failures_only)
       << " skipped\n";
 }
 
+std::string to_json(const Layout& layout) { return dump(layout_json(layout)); }
+std::string to_json(const Variable& variable) { return dump(variable_json(variable)); }
+
 std::string to_json(const Report& r) {
   Json j;
   j["schema"] = "percpu-check/1";
@@ -176,7 +184,7 @@ std::string to_json(const Report& r) {
     rules.push_back(std::move(jr));
   }
   j["rules"] = std::move(rules);
-  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return dump(j);
 }
 
 std::string to_text(const Report& r) {

@@ -50,37 +50,11 @@ std::string hex(uint64_t value) {
   return text;
 }
 
-py::dict variable_dict(const check::Variable& v) {
-  py::dict d;
-  d["name"] = to_str(v.name);
-  d["symbol"] = to_str(v.symbol);
-  d["offset"] = v.offset;
-  d["size"] = v.size;
-  d["align"] = v.align;
-  d["cache_line"] = v.cache_line;
-  d["padding_before"] = v.padding_before;
-  d["hot"] = v.hot;
-  return d;
-}
-
-py::dict layout_dict(const check::Layout& l) {
-  py::dict d;
-  d["arch"] = l.arch;
-  d["elf_class"] = l.elf_class;
-  d["model"] = address_model_name(l.model);
-  d["template_vma"] = l.template_vma;
-  d["template_lma"] = l.template_lma;
-  d["template_size"] = l.template_size;
-  d["template_align"] = l.template_align;
-  d["stride"] = l.stride;
-  d["areas_start"] = l.areas_start;
-  d["areas_end"] = l.areas_end;
-  d["cpu_count"] = l.cpu_count;
-  d["areas"] = py::cast(l.areas);
-  py::list variables;
-  for (const check::Variable& v : l.variables) variables.append(variable_dict(v));
-  d["variables"] = variables;
-  return d;
+// to_dict() is json.loads of the CLI's own JSON for the object, so the Python dicts and
+// `percpu-check --format json` can never drift apart.
+template <typename T>
+py::object json_dict(const T& value) {
+  return py::module_::import("json").attr("loads")(check::to_json(value));
 }
 
 // ElfError -> percpu.ElfError with the CLI's one-line reason.
@@ -135,7 +109,7 @@ void bind_check(py::module_& m) {
       .def_readonly("hot", &check::Variable::hot)
       .def("address", &check::Variable::address_on, py::arg("cpu"),
            "The variable's address in the given CPU's area.")
-      .def("to_dict", &variable_dict)
+      .def("to_dict", &json_dict<check::Variable>, "json.loads of this variable in the CLI's JSON.")
       .def("__repr__", [](const check::Variable& v) {
         return "Variable(name=" + py::repr(to_str(v.name)).cast<std::string>() + ", offset=" + hex(v.offset) +
                ", size=" + std::to_string(v.size) + ", align=" + std::to_string(v.align) + ")";
@@ -155,7 +129,7 @@ void bind_check(py::module_& m) {
       .def_readonly("cpu_count", &check::Layout::cpu_count)
       .def_readonly("areas", &check::Layout::areas, "base address of each CPU's area")
       .def_readonly("variables", &check::Layout::variables)
-      .def("to_dict", &layout_dict)
+      .def("to_dict", &json_dict<check::Layout>, "json.loads of the CLI's JSON \"layout\".")
       .def("__repr__", [](const check::Layout& l) {
         return "Layout(arch='" + l.arch + "', cpu_count=" + std::to_string(l.cpu_count) +
                ", stride=" + hex(l.stride) + ", template_size=" + hex(l.template_size) +
@@ -174,12 +148,10 @@ void bind_check(py::module_& m) {
       .def_readonly("layout", &check::Report::layout)
       .def_readonly("findings", &check::Report::findings)
       .def_property_readonly("ok", &check::Report::ok)
-      .def("to_json", &check::to_json, "Exactly the CLI's --format json output.")
+      .def("to_json", py::overload_cast<const check::Report&>(&check::to_json),
+           "Exactly the CLI's --format json output.")
       .def("to_text", &check::to_text, "Exactly the CLI's default table.")
-      .def(
-          "to_dict",
-          [](const check::Report& r) { return py::module_::import("json").attr("loads")(check::to_json(r)); },
-          "json.loads of the CLI's --format json output.")
+      .def("to_dict", &json_dict<check::Report>, "json.loads of the CLI's --format json output.")
       .def("__bool__", &check::Report::ok)
       .def("__repr__", [](const check::Report& r) {
         return "Report(ok=" + std::string(r.ok() ? "True" : "False") +

@@ -124,6 +124,9 @@ Report check_bytes(const uint8_t* data, size_t size, const std::string& name, co
 // The CLI's outputs: --format json (schema "percpu-check/1", docs/percpu-check.md) and the table.
 std::string to_json(const Report& report);
 std::string to_text(const Report& report);
+// The "layout" member of that document, and one of its "variables" (Python's to_dict()).
+std::string to_json(const Layout& layout);
+std::string to_json(const Variable& variable);
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuleFailed = 1;
