@@ -84,6 +84,41 @@ inline constexpr uint64_t kReachAArch64Large = uint64_t{1} << 32;  // movz g1 + 
 inline constexpr uint64_t kReachRiscv = uint64_t{1} << 31;      // lui %hi + %lo, signed 32-bit
 inline constexpr uint64_t kReachLoongArch = uint64_t{1} << 31;  // lu12i.w + ori, signed 32-bit
 
+// ---- Hot variables (PERCPU_DEFINE_HOT) ----
+// Hot variables live in input sections named kHotInputSection (or kHotInputSection + ".*"),
+// which percpu-ldgen places FIRST in the template, so their offsets are small enough for the
+// shortest access each architecture has (riscv `ld a0, off(gp)`, loongarch `ld.d $a0, $r21, off`:
+// signed 12-bit; aarch64 `ldr x0, [x1, #off]`: unsigned 12-bit, scaled). The short form exists in
+// the zero model only. kHotEndSymbol marks the end of the hot part in the template's address space;
+// the block ASSERTs (kHotEndSymbol - template start) <= kHotReach, the same limit on every arch.
+inline constexpr const char* kHotInputSection = ".percpu.hot";
+inline constexpr const char* kHotEndSymbol = "_percpu_hot_end";
+inline constexpr uint64_t kHotReach = 2048;
+
+// ---- Reach record (read by percpu-check's reach rules) ----
+// Every translation unit that includes the runtime records how far its access sequences reach,
+// as one ELF note per access kind in the non-allocated SHT_NOTE section kReachNoteSection:
+//   namesz = 7, descsz = 16, type = kReachNoteType, name = "percpu\0" (padded to 8),
+//   desc = { uint64 reach; uint32 kind (ReachKind); uint32 reserved = 0 }   (target byte order)
+// "reach" means: offsets in [0, reach) are reachable. The linker concatenates the notes of all
+// translation units; the checker takes the minimum per kind. A file with no record falls back to
+// the per-architecture defaults below.
+inline constexpr const char* kReachNoteSection = ".note.percpu.reach";
+inline constexpr const char* kReachNoteName = "percpu";
+inline constexpr uint32_t kReachNoteType = 1;
+enum class ReachKind : uint32_t {
+  template_access = 0,  // an ordinary access: any variable's offset + size must be within reach
+  hot_access = 1,       // a hot access: the hot part's end must be within reach
+};
+
+// ---- Dynamic reserve (percpu-ldgen --reserve SIZE) ----
+// Every area is [template | padding to area_align | reserve of SIZE bytes | padding to stride].
+// kReserveOffsetSymbol (absolute) is the reserve's offset inside every area, aligned to the area
+// alignment; kReserveSizeSymbol (absolute) its size in bytes. Without --reserve both are absent
+// (a weak reference reads 0) and the stride is the template's alone.
+inline constexpr const char* kReserveOffsetSymbol = "_percpu_reserve_offset";
+inline constexpr const char* kReserveSizeSymbol = "_percpu_reserve_size";
+
 // The marker lines percpu-ldgen writes around the block it owns in a linker script.
 inline constexpr const char* kBlockBeginMarker = "/* percpu-ldgen: begin";
 inline constexpr const char* kBlockEndMarker = "/* percpu-ldgen: end */";
