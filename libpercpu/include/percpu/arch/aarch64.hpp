@@ -21,6 +21,7 @@
 #include "percpu/detail/asm.hpp"
 #include "percpu/detail/symbols.hpp"
 #include "percpu/detail/traits.hpp"
+#include "percpu/detail/reach_record.hpp"
 
 #define PERCPU_ARCH_HAS_SINGLE_INSN_RMW 0
 
@@ -39,6 +40,16 @@ namespace percpu::detail {
 // Host mode: this thread's register value (defined in src/host_aarch64.cpp).
 extern __thread uintptr_t host_register __attribute__((tls_model("initial-exec")));
 }  // namespace percpu::detail
+#endif
+
+// How far this unit's accesses reach, for percpu-check (layout.hpp: "Reach record").
+#if !PERCPU_VMA_DELTA
+// zero model: movz #:abs_g0: (64 KiB), or movz g1 + movk g0_nc (4 GiB)
+#if PERCPU_AARCH64_LARGE_OFFSETS
+PERCPU_RECORD_REACH(0, 0, 1);
+#else
+PERCPU_RECORD_REACH(0, 0x10000, 0);
+#endif
 #endif
 
 namespace percpu::arch {

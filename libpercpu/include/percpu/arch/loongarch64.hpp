@@ -19,8 +19,15 @@
 #include "percpu/detail/asm.hpp"
 #include "percpu/detail/symbols.hpp"
 #include "percpu/detail/traits.hpp"
+#include "percpu/detail/reach_record.hpp"
 
 #define PERCPU_ARCH_HAS_SINGLE_INSN_RMW 0
+
+// How far this unit's accesses reach, for percpu-check (layout.hpp: "Reach record").
+#if !PERCPU_VMA_DELTA
+// zero model: lu12i.w + ori, signed 32-bit (2 GiB)
+PERCPU_RECORD_REACH(0, 0x80000000, 0);
+#endif
 
 namespace percpu::arch {
 

@@ -23,10 +23,17 @@
 #include "percpu/detail/asm.hpp"
 #include "percpu/detail/symbols.hpp"
 #include "percpu/detail/traits.hpp"
+#include "percpu/detail/reach_record.hpp"
 
 #define PERCPU_ARCH_HAS_SINGLE_INSN_RMW 0
 
 #define PERCPU_RV_NORELAX(body) ".option push\n\t.option norelax\n\t" body "\n\t.option pop"
+
+// How far this unit's accesses reach, for percpu-check (layout.hpp: "Reach record").
+#if !PERCPU_VMA_DELTA
+// zero model: lui %hi + %lo, signed 32-bit (2 GiB)
+PERCPU_RECORD_REACH(0, 0x80000000, 0);
+#endif
 
 namespace percpu::arch {
 

@@ -16,6 +16,7 @@
 #include "percpu/config.hpp"
 #include "percpu/detail/symbols.hpp"
 #include "percpu/detail/traits.hpp"
+#include "percpu/detail/reach_record.hpp"
 
 #define PERCPU_ARCH_HAS_SINGLE_INSN_RMW 1
 
@@ -60,6 +61,12 @@ void host_set_gs_method(bool fsgsbase) noexcept;
       stmt_q;                                                   \
     }                                                           \
   } while (0)
+
+// How far this unit's accesses reach, for percpu-check (layout.hpp: "Reach record").
+#if !PERCPU_VMA_DELTA
+// zero model: %gs:disp32, sign-extended (2 GiB)
+PERCPU_RECORD_REACH(0, 0x80000000, 0);
+#endif
 
 namespace percpu::arch {
 
