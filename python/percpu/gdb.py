@@ -310,7 +310,7 @@ class DiffCommand(gdb.Command):
                 gdb.write("{}[cpu {}] = {}  (differs)\n".format(
                     variable.name, cpu, k.value(variable, cpu).format_string()))
         if differ:
-            gdb.write("{} of {} CPUs differ from CPU 0: {}\n".format(
+            gdb.write("{} of {} other CPUs differ from CPU 0: {}\n".format(
                 len(differ), k.cpus() - 1, " ".join(str(c) for c in differ)))
         else:
             gdb.write("every CPU's copy equals CPU 0's ({} CPUs)\n".format(k.cpus()))
