@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+import xml.etree.ElementTree as ET
+
+import percpu
 import pytest
 from elftools.elf.elffile import ELFFile
 
@@ -143,23 +146,23 @@ def session(request, tmp_path_factory):
     elf = build_kernel(machine, work / "build")
     facts = elf_facts(elf)
     values = {"register": machine.register, "cpu2_register": facts["areas"][2]}
-    return machine, facts, run_session(machine, elf, work / "console.log", values)
+    return machine, facts, run_session(machine, elf, work / "console.log", values), elf
 
 
 def test_print_counter_all_reads_every_cpus_copy(session):
-    _, facts, out = session
+    _, facts, out, _ = session
     lines = re.findall(r"^counter\[cpu (\d+)\] @ (0x[0-9a-f]+) = (.*)$", out["print"], re.M)
     assert [(int(c), int(a, 16), v) for c, a, v in lines] == [
         (cpu, facts["areas"][cpu] + facts["offset"]["counter"], "1000000") for cpu in range(CPUS)], out["all"]
 
 
 def test_percpu_function_is_a_value_in_expressions(session):
-    _, _, out = session
+    _, _, out, _ = session
     assert re.findall(r"^\$\d+ = (.*)$", out["function"], re.M) == ["2", "1000001"], out["all"]
 
 
 def test_regs_point_at_each_cpus_own_area(session):
-    machine, facts, out = session
+    machine, facts, out, _ = session
     lines = re.findall(rf"^cpu (\d) \(thread \d+\): {machine.register} = (0x[0-9a-f]+)  (.*)$", out["regs"], re.M)
     assert [(int(c), int(v, 16)) for c, v, _ in lines] == list(enumerate(facts["areas"])), out["all"]
     assert all(verdict.startswith(f"ok: selects cpu {c}'s area") for c, _, verdict in lines), out["regs"]
@@ -167,14 +170,14 @@ def test_regs_point_at_each_cpus_own_area(session):
 
 def test_regs_at_reset_select_no_area(session):
     """Control: before the kernel ran, no register selects an area, and percpu regs says so."""
-    machine, _, out = session
+    machine, _, out, _ = session
     verdicts = re.findall(rf"^cpu \d \(thread \d+\): {machine.register} = 0x[0-9a-f]+  (.*)$", out["reset-regs"], re.M)
     assert len(verdicts) == CPUS and all(v.startswith("WRONG: not an area") for v in verdicts), out["all"]
 
 
 def test_tampered_register_and_copy_are_reported(session):
     """Control: CPU 1's register pointed at CPU 2's area, CPU 3's counter set to 7."""
-    machine, facts, out = session
+    machine, facts, out, _ = session
     if machine.register_writable:
         assert f"cpu 1 (thread 2): {machine.register} = {facts['areas'][2]:#x}  WRONG: selects cpu 2's area, not cpu 1's" \
             in out["regs-tampered"], out["all"]
@@ -183,10 +186,21 @@ def test_tampered_register_and_copy_are_reported(session):
 
 
 def test_diff_info_list_and_errors(session):
-    _, _, out = session
+    _, _, out, _ = session
     assert "3 of 3 other CPUs differ from CPU 0: 1 2 3" in out["diff-seed"], out["all"]
     assert re.search(rf"areas +{CPUS} CPUs, stride 0x40", out["info"]), out["all"]
     assert re.search(r"^counter +0x[0-9a-f]+ +8 +8 +uint64_t$", out["list"], re.M), out["all"]
     assert re.search(r"^cpu_id +0x[0-9a-f]+ +4 +\d +uint32_t$", out["list"], re.M), out["all"]
     assert "percpu: no per-CPU variable 'no_such_variable'" in out["errors"], out["all"]
     assert f"percpu: no CPU {CPUS} (the layout has {CPUS} CPUs: 0-{CPUS - 1})" in out["errors"], out["all"]
+
+
+def test_picture_of_the_example_kernel(session):
+    """The layout picture of the kernel GDB just debugged: one titled group per variable."""
+    _, facts, _, elf = session
+    root = ET.fromstring(percpu.inspect(elf).to_svg())
+    svg = "{http://www.w3.org/2000/svg}"
+    titles = {g.find(svg + "title").text.split(":")[0] for g in root.iter(svg + "g")
+              if g.get("class", "").split()[:1] == ["var"]}
+    assert titles == {"cpu_id", "seed", "seed_seen", "counter", "failures", "done"}
+    assert f"stride 64 bytes (0x40), [{facts['areas'][0]:#x}" in ET.tostring(root, encoding="unicode")
