@@ -267,9 +267,12 @@ void write_segment(std::ostream& o, const Cell& cell, const Row& row, const std:
   const int width = static_cast<int>(to - from) * kByteWidth;
   const int height = row.skip ? kSkipHeight : kRowHeight;
   o << "<rect x=\"" << x << "\" y=\"" << row.y << "\" width=\"" << width << "\" height=\"" << height << "\"/>";
-  const std::string shown = row.skip ? "" : label(text, width);
+  // The name on the row where the variable starts; an arrow and the name on the rows it continues on.
+  const bool continued = lo > cell.begin;
+  const std::string shown = row.skip || text.empty() ? "" : label(text, continued ? width - 2 * kCharWidth : width);
   if (!shown.empty())
-    o << "<text x=\"" << x + 3 << "\" y=\"" << row.y + 14 << "\">" << shown << "</text>";
+    o << "<text x=\"" << x + 3 << "\" y=\"" << row.y + 14 << "\"" << (continued ? " opacity=\"0.75\">&#8627; " : ">")
+      << shown << "</text>";
 }
 
 }  // namespace
@@ -334,6 +337,18 @@ std::string to_html(const Report& r) {
       o << "<li><code>" << xml(f.rule) << "</code>: " << xml(f.message) << " <i>(" << xml(f.hint) << ")</i></li>\n";
     o << "</ul>\n";
   }
+  const std::vector<detail::FalseSharing> shared = detail::false_sharing(l);
+  if (!shared.empty()) {
+    o << "<h2>False sharing</h2>\n<ul class=\"false-sharing\">\n";
+    for (const detail::FalseSharing& f : shared) {
+      o << "<li><code>" << xml(f.variable) << "</code> (hot, line " << f.first_line;
+      if (f.last_line != f.first_line) o << "-" << f.last_line;
+      o << ") shares with:";
+      for (const std::string& other : f.shared_with) o << " <code>" << xml(other) << "</code>";
+      o << "</li>\n";
+    }
+    o << "</ul>\n";
+  }
   o << "<h2>Legend</h2>\n<p>Each row is one 64-byte cache line of the template (the bytes every CPU's area "
        "starts with); a run of lines one variable or one gap fills is drawn as one short row. Hover a box for its "
        "name, offset, size, alignment and neighbours.</p>\n<table class=\"legend\">\n";
@@ -344,7 +359,7 @@ std::string to_html(const Report& r) {
                              "CPU reads the other remotely, the line bounces between them (false sharing)"},
       {"background:#59a14f", "a hot variable (<code>--hot</code>) alone on its line"},
       {"background:#e15759", "a hot variable that shares a line: the false-sharing hint of the text report"},
-      {"background:#4e79a7;border:3px solid #6a3d9a", "over-aligned: more padding before it than its size needs "
+      {"background:#4e79a7;border:3px solid #6a3d9a", "over-aligned: padded to a cache-line boundary, more than its size needs "
                                                       "(<code>alignas</code>, <code>__aligned</code>)"},
       {"background:repeating-linear-gradient(45deg,#f4f4f4 0 3px,#bbb 3px 4px)", "padding inside the template"},
       {"background:#eee", "the area's tail: from the template's end up to the stride"}};
