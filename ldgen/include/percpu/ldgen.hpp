@@ -21,6 +21,7 @@ struct InjectOptions {
   std::string before;      // place the block before this output section (empty: default)
   percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
   std::string source_name = "<stdin>";  // used in error locations
+  bool force = false;      // discard text a user put between ldgen's markers instead of refusing
 };
 
 // Bad input: a syntax error or a script ldgen refuses to edit. what() is "file:line:col: message".
