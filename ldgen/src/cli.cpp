@@ -90,6 +90,10 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
             << options.cpus << " vma=" << vma << '\n';
         return kExitCheckMismatch;
       }
+      if (!info.edited.empty()) {
+        err << info.edited << '\n';
+        return kExitCheckMismatch;
+      }
       if (inject(text, options) != text) {
         err << options.source_name << ": the block is out of date (regenerate it)\n";
         return kExitCheckMismatch;
