@@ -355,6 +355,9 @@ class RegsCommand(gdb.Command):
 
     def invoke(self, argument, from_tty):
         k = kernel()
+        if k.kind == "linux" and k.layout.arch.startswith("riscv"):
+            raise gdb.GdbError("percpu: Linux on RISC-V keeps no per-CPU register (it indexes "
+                               "__per_cpu_offset[] by the CPU number)")
         threads = sorted(gdb.selected_inferior().threads(), key=thread_cpu)
         if not threads:
             raise gdb.GdbError("percpu: no running target (connect with `target remote`)")
