@@ -118,19 +118,24 @@ struct Cell {
   bool area_tail = false;
 };
 
+// Nothing past this offset is drawn: a corrupted size or stride symbol must not overflow the rows'
+// arithmetic (no real template comes near it).
+constexpr uint64_t kMaxDrawn = uint64_t{1} << 48;
+
 std::vector<Cell> cells_of(const Layout& l) {
   std::vector<Cell> cells;
   uint64_t at = 0;
   for (size_t i = 0; i < l.variables.size(); ++i) {
     const Variable& v = l.variables[i];
-    if (v.offset < at) continue;  // an alias of the previous variable's bytes
+    if (v.offset < at || v.size > kMaxDrawn || v.offset > kMaxDrawn - v.size) continue;  // an alias; absurd
     if (v.offset > at) cells.push_back({at, v.offset, -1, false});
     cells.push_back({v.offset, v.offset + std::max<uint64_t>(v.size, 1), static_cast<int>(i), false});
     at = cells.back().end;
   }
-  if (l.template_size > at) cells.push_back({at, l.template_size, -1, false});
-  at = std::max(at, l.template_size);
-  if (l.cpu_count && l.stride > at) cells.push_back({at, l.stride, -1, true});
+  const uint64_t template_end = std::min(l.template_size, kMaxDrawn);
+  if (template_end > at) cells.push_back({at, template_end, -1, false});
+  at = std::max(at, template_end);
+  if (l.cpu_count && std::min(l.stride, kMaxDrawn) > at) cells.push_back({at, std::min(l.stride, kMaxDrawn), -1, true});
   return cells;
 }
 
@@ -150,9 +155,7 @@ std::vector<Row> rows_of(const std::vector<Cell>& cells, int y) {
     while (cells[c].end <= line * kLine) ++c;
     const Cell& cell = cells[c];
     // Lines strictly inside one cell, after its first line: collapse them when there are two or more.
-    uint64_t run = 0;
-    if (cell.begin < line * kLine)
-      while ((line + run + 1) * kLine <= cell.end) ++run;
+    const uint64_t run = cell.begin < line * kLine ? cell.end / kLine - line : 0;
     if (run >= 2) {
       rows.push_back({line, line + run - 1, true, y});
       y += kSkipHeight + kRowGap;
@@ -200,7 +203,7 @@ void write_style(std::ostream& o) {
 
 // The first lines: what the picture shows, in words.
 int write_heading(std::ostream& o, const Layout& l, int y) {
-  const uint64_t lines = (l.template_size + kLine - 1) / kLine;
+  const uint64_t lines = l.template_size / kLine + (l.template_size % kLine != 0);
   o << "<text class=\"head\" x=\"10\" y=\"" << y << "\">per-CPU layout: " << xml(l.arch) << ", "
     << (l.model == percpu::layout::AddressModel::delta ? "delta" : "zero") << " model, " << l.variables.size()
     << " variables, template " << l.template_size << " bytes (" << lines << " cache line" << (lines == 1 ? "" : "s")
