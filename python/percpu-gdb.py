@@ -16,7 +16,7 @@ def _load_percpu_gdb():
     site = os.path.join(prefix, "lib", version, "site-packages")
     if not os.path.isdir(site):
         found = sorted(os.listdir(os.path.join(prefix, "lib"))) if os.path.isdir(os.path.join(prefix, "lib")) else []
-        raise gdb.GdbError(
+        return (
             "percpu-gdb.py: GDB embeds Python {}, but {} has no {} (it has: {}); install percpu with "
             "that Python (python{}.{} -m venv ...; pip install percpu) or set PYTHONPATH".format(
                 sys.version.split()[0], prefix, os.path.join("lib", version, "site-packages"),
@@ -26,7 +26,11 @@ def _load_percpu_gdb():
     try:
         import percpu.gdb  # noqa: F401  (registers the commands)
     except ImportError as error:
-        raise gdb.GdbError("percpu-gdb.py: cannot import percpu.gdb from {}: {}".format(site, error)) from None
+        return "percpu-gdb.py: cannot import percpu.gdb from {}: {}".format(site, error)
+    return None
 
 
-_load_percpu_gdb()
+# A failure is one message on GDB's stderr, not a Python traceback; the percpu commands stay undefined.
+_problem = _load_percpu_gdb()
+if _problem:
+    gdb.write(_problem + "\n", gdb.STDERR)

@@ -182,3 +182,27 @@ def test_percpu_delta_model(tmp_path):
     # reset (gp = 0) every CPU looks like CPU 0.
     assert "cpu 0 (thread 1): gp = 0x0  ok: selects cpu 0's area" in out, out
     assert "cpu 1 (thread 2): gp = 0x0  WRONG: selects cpu 0's area, not cpu 1's" in out, out
+
+
+def test_source_script_says_why_it_cannot_load(tmp_path):
+    """percpu-gdb.py copied into an environment without percpu (no site-packages for GDB's Python),
+    then into one whose percpu lacks the compiled module: one clear line each, no traceback."""
+    import percpu
+    share = tmp_path / "env" / "share" / "percpu"
+    share.mkdir(parents=True)
+    (share / "percpu-gdb.py").write_text(SOURCE_SCRIPT.read_text())
+    args = [GDB, "-batch", "-nx", "-ex", f"source {share / 'percpu-gdb.py'}", "-ex", "percpu info"]
+    first = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60).stdout
+    match = re.search(r"percpu-gdb\.py: GDB embeds Python (\d+)\.(\d+)\.\d+, but (\S+) has no lib/python\d+\.\d+/site-packages",
+                      first)
+    assert match and match.group(3) == str(tmp_path / "env"), first
+    assert "Traceback" not in first, first
+    # The package's Python files without percpu._percpu.
+    site = tmp_path / "env" / "lib" / f"python{match.group(1)}.{match.group(2)}" / "site-packages" / "percpu"
+    site.mkdir(parents=True)
+    for source in Path(percpu.__file__).parent.glob("*.py"):
+        (site / source.name).write_text(source.read_text())
+    second = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60).stdout
+    assert "percpu-gdb.py: cannot import percpu.gdb from" in second, second
+    assert "cannot load the C++ extension module percpu._percpu" in second, second
+    assert 'Undefined command: "percpu"' in second, second
