@@ -252,33 +252,59 @@ Outcome areas_no_overlap(const Analysis& a, Verdict& v) {
   return v.done();
 }
 
-Outcome segments_sane(const Analysis& a, Verdict& v) {
+// True for an allocated section that takes address space (.tbss does not).
+bool occupies_memory(const ElfSection& s) {
+  return s.index != 0 && (s.flags & SHF_ALLOC) && s.size != 0 && !(s.type == SHT_NOBITS && (s.flags & SHF_TLS));
+}
+
+// The PT_LOAD of a VMA-0 template when it also holds another section (it then spans from address
+// 0 to that section): segments.template_alone reports it, segments.size leaves it alone.
+const ElfSegment* shared_template_segment(const Analysis& a) {
+  const ElfSegment* own = a.tmpl && a.tmpl->addr == 0 && a.tmpl->size ? segment_of(a.elf, *a.tmpl) : nullptr;
+  if (!own) return nullptr;
+  for (const ElfSection& s : a.elf.sections)
+    if (&s != a.tmpl && occupies_memory(s) && segment_of(a.elf, s) == own) return own;
+  return nullptr;
+}
+
+Outcome segments_size(const Analysis& a, Verdict& v) {
+  const ElfSegment* shared = shared_template_segment(a);
   for (size_t i = 0; i < a.elf.segments.size(); ++i) {
     const ElfSegment& p = a.elf.segments[i];
-    if (p.type != PT_LOAD) continue;
+    if (p.type != PT_LOAD || &p == shared) continue;
     if (p.memsz > kMaxSegmentSize)
       v.fail("PT_LOAD segment " + std::to_string(i) + " at " + hex(p.vaddr) + " is " + hex(p.memsz) +
                  " bytes in memory (more than 4 GiB)",
-             "a section after the VMA-0 template inherited its addresses: give it an explicit AT() or address "
-             "(percpu-ldgen restates the next section's AT)");
+             "a section after the VMA-0 template inherited its addresses, or a section reserves far too much: "
+             "give it an explicit AT() or address (percpu-ldgen restates the next section's AT)");
     else if (p.filesz > p.memsz)
       v.fail("PT_LOAD segment " + std::to_string(i) + " has file size " + hex(p.filesz) + " above its memory size " + hex(p.memsz),
              "the file is corrupted or was produced by a broken tool");
   }
-  // A VMA-0 template shares its PT_LOAD with nothing: another section in it means the segment
-  // spans from address 0 to that section (the template's VMA leaked into the segment).
-  const ElfSegment* own = a.tmpl && a.tmpl->addr == 0 && a.tmpl->size ? segment_of(a.elf, *a.tmpl) : nullptr;
-  for (const ElfSection& s : a.elf.sections) {
-    if (!own || &s == a.tmpl || s.index == 0 || !(s.flags & SHF_ALLOC) || s.size == 0) continue;
-    if (s.type == SHT_NOBITS && (s.flags & SHF_TLS)) continue;
-    if (segment_of(a.elf, s) == own)
+  return v.done();
+}
+
+// A VMA-0 template shares its PT_LOAD with nothing: another section in it means the segment
+// spans from address 0 to that section (the template's VMA leaked into the segment).
+Outcome segments_template_alone(const Analysis& a, Verdict& v) {
+  if (!a.tmpl) return skip(kNoTemplate);
+  const ElfSegment* own = shared_template_segment(a);
+  if (!own) return v.done();
+  for (const ElfSection& s : a.elf.sections)
+    if (&s != a.tmpl && occupies_memory(s) && segment_of(a.elf, s) == own)
       v.fail("the PT_LOAD segment of the VMA-0 template also holds " + s.name + " at " + hex(s.addr) +
                  ": the segment spans from address 0",
              "give the template its own output section statement with AT() and restate the next section's "
              "address and AT() (percpu-ldgen does)");
-  }
-  if (!a.tmpl || !a.image_delta) return v.done();
-  // The first allocated section after the template (and percpu-ldgen's areas) in section order.
+  return v.done();
+}
+
+// The first allocated section after the template (and percpu-ldgen's areas) in section order keeps
+// the image's VMA - LMA offset: the VMA-0 template did not leak into its load address.
+Outcome segments_next_load_address(const Analysis& a, Verdict& v) {
+  if (!a.tmpl) return skip(kNoTemplate);
+  if (!a.image_delta) return pass();  // no other loaded section: nothing can have leaked
+  if (shared_template_segment(a)) return skip("the template's segment holds other sections (see segments.template_alone)");
   unsigned after = a.tmpl->index;
   if (a.areas_section) after = std::max(after, a.areas_section->index);
   for (const ElfSection& s : a.elf.sections) {
@@ -330,7 +356,9 @@ constexpr Rule kRules[] = {
     {"stride.alignment", stride_alignment},
     {"cpus.count", cpus_count},
     {"areas.no_overlap", areas_no_overlap},
-    {"segments.sane", segments_sane},
+    {"segments.size", segments_size},
+    {"segments.template_alone", segments_template_alone},
+    {"segments.next_load_address", segments_next_load_address},
     {"reach.arch", reach_arch},
 };
 

@@ -36,7 +36,8 @@ TEST(Rules, IdsAreTheDocumentedOnes) {
       "template.address_model", "symbols.present",    "symbols.load_range",
       "variables.inside",    "areas.start_aligned",   "areas.start_is_load_address",
       "areas.size",          "stride.alignment",      "cpus.count",
-      "areas.no_overlap",    "segments.sane",         "reach.arch"};
+      "areas.no_overlap",    "segments.size",         "segments.template_alone",
+      "segments.next_load_address", "reach.arch"};
   EXPECT_EQ(percpu::check::rule_ids(), expected);
 }
 
