@@ -2,6 +2,7 @@
 // (percpu/layout.hpp). docs/percpu-check.md documents every id, its message and its fix.
 #include <elf.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "analysis.hpp"
@@ -41,6 +42,8 @@ const char* kNoTemplate = "no template section (see template.exists)";
 std::string missing(const std::string& symbol) { return "symbol " + quoted(symbol) + " is missing (see symbols.present)"; }
 
 Outcome template_exists(const Analysis& a, Verdict& v) {
+  if (a.templates.empty() && !a.swallowed.empty())  // GNU ld drops the template its variables left
+    return skip("the template is empty and was dropped: its variables went elsewhere (see variables.swallowed)");
   if (a.templates.empty())
     v.fail("no section named " + quoted(a.names.section),
            "link with the .percpu block (percpu-ldgen SCRIPT --cpus N), or name the template with --section / "
@@ -53,6 +56,8 @@ Outcome template_exists(const Analysis& a, Verdict& v) {
 
 Outcome template_flags(const Analysis& a, Verdict& v) {
   if (!a.tmpl) return skip(kNoTemplate);
+  // lld 14 gives an empty output section the flags of its neighbours (even X): nothing to judge.
+  if (a.tmpl->size == 0) return skip("the template is empty: its flags are the linker's choice");
   const uint64_t f = a.tmpl->flags;
   if (!(f & SHF_ALLOC) || !(f & SHF_WRITE) || (f & SHF_EXECINSTR)) {
     std::string flags = std::string(f & SHF_WRITE ? "W" : "") + (f & SHF_ALLOC ? "A" : "") + (f & SHF_EXECINSTR ? "X" : "");
@@ -129,6 +134,33 @@ Outcome variables_inside(const Analysis& a, Verdict& v) {
     v.fail(std::to_string(count) + " per-CPU symbol" + (count > 1 ? "s" : "") + " not inside the template with a size: " + bad +
                (count > 3 ? "; ..." : ""),
            "declare per-CPU data as sized objects in the template's input sections; do not place symbols in it by hand");
+  return v.done();
+}
+
+// Per-CPU variables the link put outside the template (a greedy pattern before the block, such as
+// `*(.data .data.* .p*)`, collected them): every CPU then shares one copy. One finding per section
+// they went to, naming them.
+Outcome variables_swallowed(const Analysis& a, Verdict& v) {
+  constexpr size_t kListed = 16;
+  std::vector<std::pair<std::string, std::vector<const Swallowed*>>> by_section;
+  for (const Swallowed& s : a.swallowed) {
+    auto it = std::find_if(by_section.begin(), by_section.end(), [&](const auto& e) { return e.first == s.section; });
+    if (it == by_section.end()) it = by_section.insert(by_section.end(), {s.section, {}});
+    it->second.push_back(&s);
+  }
+  for (const auto& [section, vars] : by_section) {
+    std::string list;
+    for (size_t i = 0; i < vars.size() && i < kListed; ++i) list += (i ? ", " : "") + vars[i]->name;
+    if (vars.size() > kListed) list += " and " + std::to_string(vars.size() - kListed) + " more";
+    if (section.empty())
+      v.fail("per-CPU symbol" + std::string(vars.size() > 1 ? "s " : " ") + list + " (--percpu-symbol) not defined in the file",
+             "define the variable (PERCPU_DEFINE) and keep it from --gc-sections (KEEP), or fix the name");
+    else
+      v.fail(std::to_string(vars.size()) + " per-CPU variable" + (vars.size() > 1 ? "s" : "") + " in " + quoted(section) +
+                 " instead of the template " + quoted(a.names.section) + " (one copy shared by every CPU): " + list,
+             "an input pattern before the block matches the per-CPU sections (e.g. *(.data .data.* .p*) or "
+             "*(.percpu*)): narrow it so that only the block collects " + a.names.section + " and " + a.names.section + ".*");
+  }
   return v.done();
 }
 
@@ -350,6 +382,7 @@ constexpr Rule kRules[] = {
     {"symbols.present", symbols_present},
     {"symbols.load_range", symbols_load_range},
     {"variables.inside", variables_inside},
+    {"variables.swallowed", variables_swallowed},
     {"areas.start_aligned", areas_start_aligned},
     {"areas.start_is_load_address", areas_start_is_load_address},
     {"areas.size", areas_size},
