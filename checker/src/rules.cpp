@@ -34,10 +34,18 @@ struct Verdict {
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
 bool overlaps(uint64_t a_start, uint64_t a_end, uint64_t b_start, uint64_t b_end) {
-  return a_start < b_end && b_start < a_end;
+  return a_start < a_end && b_start < b_end && a_start < b_end && b_start < a_end;  // empty ranges overlap nothing
 }
 
 const char* kNoTemplate = "no template section (see template.exists)";
+
+// Why the rules that read the template skip: none, or more than one (template.exists says which;
+// one mistake, one finding).
+const char* not_one_template(const Analysis& a) {
+  if (!a.tmpl) return kNoTemplate;
+  if (a.templates.size() > 1) return "more than one template section (see template.exists)";
+  return nullptr;
+}
 
 std::string missing(const std::string& symbol) { return "symbol " + quoted(symbol) + " is missing (see symbols.present)"; }
 
@@ -55,7 +63,7 @@ Outcome template_exists(const Analysis& a, Verdict& v) {
 }
 
 Outcome template_flags(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   // lld 14 gives an empty output section the flags of its neighbours (even X): nothing to judge.
   if (a.tmpl->size == 0) return skip("the template is empty: its flags are the linker's choice");
   const uint64_t f = a.tmpl->flags;
@@ -68,7 +76,7 @@ Outcome template_flags(const Analysis& a, Verdict& v) {
 }
 
 Outcome template_progbits(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (a.tmpl->type == SHT_NOBITS && a.tmpl->size > 0)
     v.fail(quoted(a.names.section) + " is NOBITS (NOLOAD): the initial values of its " + std::to_string(a.tmpl->size) +
                " bytes are not in the file",
@@ -80,7 +88,7 @@ Outcome template_progbits(const Analysis& a, Verdict& v) {
 }
 
 Outcome template_address_model(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (a.tmpl->addr == 0) return pass();
   if (!a.start) return skip(missing(a.names.start));
   if (a.tmpl->addr != a.start->value)
@@ -92,7 +100,7 @@ Outcome template_address_model(const Analysis& a, Verdict& v) {
 }
 
 Outcome symbols_present(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);  // no block at all: one finding (template.exists), not two
+  if (const char* why = not_one_template(a)) return skip(why);  // no block at all: one finding (template.exists), not two
   std::string absent;
   const std::pair<const std::string*, const ElfSymbol*> wanted[] = {
       {&a.names.start, a.start}, {&a.names.end, a.end}, {&a.names.load_start, a.load_start}, {&a.names.load_end, a.load_end}};
@@ -106,7 +114,7 @@ Outcome symbols_present(const Analysis& a, Verdict& v) {
 }
 
 Outcome symbols_load_range(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.load_start) return skip(missing(a.names.load_start));
   if (!a.load_end) return skip(missing(a.names.load_end));
   if (a.load_start->value != a.tmpl->addr)
@@ -120,7 +128,7 @@ Outcome symbols_load_range(const Analysis& a, Verdict& v) {
 }
 
 Outcome variables_inside(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   std::string bad;
   size_t count = 0;
   for (const Variable& var : a.layout.variables) {
@@ -165,7 +173,7 @@ Outcome variables_swallowed(const Analysis& a, Verdict& v) {
 }
 
 Outcome areas_start_aligned(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
   const uint64_t align = layout::area_align(a.layout.template_align);
   const uint64_t required = a.options.profile == Profile::percpu ? std::max(layout::kAreaBlockAlign, align) : align;
@@ -176,7 +184,7 @@ Outcome areas_start_aligned(const Analysis& a, Verdict& v) {
 }
 
 Outcome areas_start_is_load_address(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
   if (!a.template_lma) return skip("the template is in no PT_LOAD segment, so it has no load address");
   const uint64_t delta = a.image_delta.value_or(0);
@@ -191,7 +199,7 @@ Outcome areas_start_is_load_address(const Analysis& a, Verdict& v) {
 
 Outcome areas_size(const Analysis& a, Verdict& v) {
   if (a.names.end.empty()) return skip("the profile has no end symbol: the areas are allocated at boot");
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
   if (!a.end) return skip(missing(a.names.end));
   const uint64_t start = a.start->value;
@@ -208,7 +216,7 @@ Outcome areas_size(const Analysis& a, Verdict& v) {
 }
 
 Outcome stride_alignment(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   const uint64_t align = a.layout.template_align;
   if (!layout::is_power_of_two(align)) {
     v.fail("the template's alignment " + std::to_string(align) + " is not a power of two", "fix the template's ALIGN()");
@@ -235,7 +243,7 @@ Outcome stride_alignment(const Analysis& a, Verdict& v) {
 Outcome cpus_count(const Analysis& a, Verdict& v) {
   if (a.names.end.empty()) return skip("the areas are allocated at boot: the CPU count is not in the ELF");
   if (!a.options.cpus) return skip("no --cpus given");
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
   if (!a.end) return skip(missing(a.names.end));
   if (a.layout.cpu_count != *a.options.cpus)
@@ -245,9 +253,29 @@ Outcome cpus_count(const Analysis& a, Verdict& v) {
   return v.done();
 }
 
+// True for an allocated section that takes address space (.tbss does not).
+bool occupies_memory(const ElfSection& s) {
+  return s.index != 0 && (s.flags & SHF_ALLOC) && s.size != 0 && !(s.type == SHT_NOBITS && (s.flags & SHF_TLS));
+}
+
+bool in_segment(const ElfSegment& p, const ElfSection& s) {
+  if (s.type == SHT_NOBITS || s.size == 0) return s.addr >= p.vaddr && s.addr < p.vaddr + p.memsz;
+  return s.offset >= p.offset && s.offset < p.offset + p.filesz && s.addr >= p.vaddr && s.addr < p.vaddr + p.memsz;
+}
+
+
+// The names of the allocated sections in the segment besides the template and the areas.
+std::string other_sections_in(const Analysis& a, const ElfSegment& p) {
+  std::string names;
+  for (const ElfSection& s : a.elf.sections)
+    if (&s != a.tmpl && &s != a.areas_section && occupies_memory(s) && in_segment(p, s))
+      names += (names.empty() ? "" : ", ") + s.name;
+  return names;
+}
+
 Outcome areas_no_overlap(const Analysis& a, Verdict& v) {
   if (a.names.end.empty()) return skip("the profile has no reserved areas in the ELF");
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
   if (!a.end) return skip(missing(a.names.end));
   const uint64_t start = a.start->value;
@@ -268,25 +296,35 @@ Outcome areas_no_overlap(const Analysis& a, Verdict& v) {
       v.fail(range + " (load " + hex(lstart) + ") overlap section " + s.name + " loaded at [" + hex(*lma) + ", " +
                  hex(*lma + s.size) + ") (LMA)", hint);
   }
+  const bool template_at_start = a.template_lma && *a.template_lma + delta == start;
   for (size_t i = 0; i < a.elf.segments.size(); ++i) {
     const ElfSegment& p = a.elf.segments[i];
     if (p.type != PT_LOAD || p.memsz == 0) continue;
-    bool ours = false;  // segments holding the template or the areas are judged by their sections
-    for (const ElfSection* s : {a.tmpl, a.areas_section})
-      if (s && segment_of(a.elf, *s) == &p) ours = true;
-    if (ours) continue;
-    if (overlaps(start, end, p.vaddr, p.vaddr + p.memsz))
-      v.fail(range + " overlap PT_LOAD segment " + std::to_string(i) + " [" + hex(p.vaddr) + ", " + hex(p.vaddr + p.memsz) + ") (VMA)", hint);
-    else if (overlaps(lstart, lend, p.paddr, p.paddr + p.memsz))
-      v.fail(range + " (load " + hex(lstart) + ") overlap PT_LOAD segment " + std::to_string(i) + " loaded at [" +
-                 hex(p.paddr) + ", " + hex(p.paddr + p.memsz) + ") (LMA)", hint);
+    // The template's own segment is judged by its sections. Another segment may zero-fill the
+    // other CPUs' areas (they are NOLOAD), but neither put file bytes in the areas nor cover CPU
+    // 0's area, where the template's image is loaded: it would clobber it. The finding names the
+    // segment's sections (the culprit, e.g. a .bss that names the data segment after the block).
+    if (in_segment(p, *a.tmpl)) continue;
+    // (CPU 0's area only when the template is loaded there: else areas.start_is_load_address
+    // reports the one mistake.)
+    const uint64_t cpu0 = template_at_start ? a.tmpl->size : 0;
+    const bool by_vma = overlaps(start, start + cpu0, p.vaddr, p.vaddr + p.memsz) ||
+                        overlaps(start, end, p.vaddr, p.vaddr + p.filesz);
+    const bool by_lma = overlaps(lstart, lstart + cpu0, p.paddr, p.paddr + p.memsz) ||
+                        overlaps(lstart, lend, p.paddr, p.paddr + p.filesz);
+    if (!by_vma && !by_lma) continue;
+    const std::string others = other_sections_in(a, p);
+    const std::string what = "PT_LOAD segment " + std::to_string(i) + (others.empty() ? "" : " (" + others + ")");
+    const std::string seg_hint = others.empty() ? hint
+        : "the segment of " + others + " spans the areas: give the sections after the block their own PT_LOAD "
+          "(percpu-ldgen gives the next one :percpu_next), or keep them out of the block's range";
+    if (by_vma)
+      v.fail(range + " overlap " + what + " [" + hex(p.vaddr) + ", " + hex(p.vaddr + p.memsz) + ") (VMA)", seg_hint);
+    else
+      v.fail(range + " (load " + hex(lstart) + ") overlap " + what + " loaded at [" + hex(p.paddr) + ", " +
+                 hex(p.paddr + p.memsz) + ") (LMA)", seg_hint);
   }
   return v.done();
-}
-
-// True for an allocated section that takes address space (.tbss does not).
-bool occupies_memory(const ElfSection& s) {
-  return s.index != 0 && (s.flags & SHF_ALLOC) && s.size != 0 && !(s.type == SHT_NOBITS && (s.flags & SHF_TLS));
 }
 
 // The PT_LOAD of a VMA-0 template when it also holds another section (it then spans from address
@@ -319,7 +357,7 @@ Outcome segments_size(const Analysis& a, Verdict& v) {
 // A VMA-0 template shares its PT_LOAD with nothing: another section in it means the segment
 // spans from address 0 to that section (the template's VMA leaked into the segment).
 Outcome segments_template_alone(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   const ElfSegment* own = shared_template_segment(a);
   if (!own) return v.done();
   for (const ElfSection& s : a.elf.sections)
@@ -334,7 +372,7 @@ Outcome segments_template_alone(const Analysis& a, Verdict& v) {
 // The first allocated section after the template (and percpu-ldgen's areas) in section order keeps
 // the image's VMA - LMA offset: the VMA-0 template did not leak into its load address.
 Outcome segments_next_load_address(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.image_delta) return pass();  // no other loaded section: nothing can have leaked
   if (shared_template_segment(a)) return skip("the template's segment holds other sections (see segments.template_alone)");
   unsigned after = a.tmpl->index;
@@ -352,7 +390,7 @@ Outcome segments_next_load_address(const Analysis& a, Verdict& v) {
 }
 
 Outcome reach_arch(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (a.layout.model != layout::AddressModel::zero) return skip("delta model: variables are reached by ordinary addresses");
   uint64_t reach = 0;
   std::string how;
