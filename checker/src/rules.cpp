@@ -300,18 +300,16 @@ Outcome areas_no_overlap(const Analysis& a, Verdict& v) {
   for (size_t i = 0; i < a.elf.segments.size(); ++i) {
     const ElfSegment& p = a.elf.segments[i];
     if (p.type != PT_LOAD || p.memsz == 0) continue;
-    // The template's own segment is judged by its sections. Another segment may zero-fill the
-    // other CPUs' areas (they are NOLOAD), but neither put file bytes in the areas nor cover CPU
-    // 0's area, where the template's image is loaded: it would clobber it. The finding names the
-    // segment's sections (the culprit, e.g. a .bss that names the data segment after the block).
-    if (in_segment(p, *a.tmpl)) continue;
-    // (CPU 0's area only when the template is loaded there: else areas.start_is_load_address
-    // reports the one mistake.)
-    const uint64_t cpu0 = template_at_start ? a.tmpl->size : 0;
-    const bool by_vma = overlaps(start, start + cpu0, p.vaddr, p.vaddr + p.memsz) ||
-                        overlaps(start, end, p.vaddr, p.vaddr + p.filesz);
-    const bool by_lma = overlaps(lstart, lstart + cpu0, p.paddr, p.paddr + p.memsz) ||
-                        overlaps(lstart, lend, p.paddr, p.paddr + p.filesz);
+    // The template's own segment is judged by its sections (above), and so are sections inside
+    // the areas. A segment may cover the other CPUs' areas (they are NOLOAD: zero-fill, or lld's
+    // zero file bytes between sections, is harmless before init() copies the template), but not
+    // CPU 0's area, where the template's image is loaded: it would clobber it. Only when the
+    // template is loaded there (else areas.start_is_load_address reports the one mistake). The
+    // finding names the segment's sections (the culprit, e.g. a .bss put in the data segment).
+    if (!template_at_start || in_segment(p, *a.tmpl)) continue;
+    const uint64_t cpu0 = a.tmpl->size;
+    const bool by_vma = overlaps(start, start + cpu0, p.vaddr, p.vaddr + p.memsz);
+    const bool by_lma = overlaps(lstart, lstart + cpu0, p.paddr, p.paddr + p.memsz);
     if (!by_vma && !by_lma) continue;
     const std::string others = other_sections_in(a, p);
     const std::string what = "PT_LOAD segment " + std::to_string(i) + (others.empty() ? "" : " (" + others + ")");

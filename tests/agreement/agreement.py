@@ -72,7 +72,9 @@ class Runner:
             elf = d / f"{linker}.elf"
             ld = self.link(case, linker, injected, elf)
             if ld.returncode != 0:
-                if self.link(case, linker, original, d / f"{linker}-original.elf").returncode != 0:
+                if "percpu-ldgen:" in ld.stderr:  # an ASSERT percpu-ldgen wrote: refused, with its reason
+                    results.append(("refused", linker, first_line(ld.stderr)))
+                elif self.link(case, linker, original, d / f"{linker}-original.elf").returncode != 0:
                     results.append(("rejected", linker, first_line(ld.stderr)))
                 else:
                     results.append(("disagree", linker, "ldgen's script fails to link, the original links: "
