@@ -39,6 +39,9 @@ bool overlaps(uint64_t a_start, uint64_t a_end, uint64_t b_start, uint64_t b_end
 
 const char* kNoTemplate = "no template section (see template.exists)";
 
+// A NOBITS (NOLOAD) template has no load image: its load address and segment say nothing.
+const char* kNobitsTemplate = "the template is NOBITS: it has no load image (see template.progbits)";
+
 // Why the rules that read the template skip: none, or more than one (template.exists says which;
 // one mistake, one finding).
 const char* not_one_template(const Analysis& a) {
@@ -186,6 +189,7 @@ Outcome areas_start_aligned(const Analysis& a, Verdict& v) {
 Outcome areas_start_is_load_address(const Analysis& a, Verdict& v) {
   if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
+  if (a.tmpl->type == SHT_NOBITS) return skip(kNobitsTemplate);
   if (!a.template_lma) return skip("the template is in no PT_LOAD segment, so it has no load address");
   const uint64_t delta = a.image_delta.value_or(0);
   const uint64_t expected = *a.template_lma + delta;
@@ -268,7 +272,8 @@ bool in_segment(const ElfSegment& p, const ElfSection& s) {
 std::string other_sections_in(const Analysis& a, const ElfSegment& p) {
   std::string names;
   for (const ElfSection& s : a.elf.sections)
-    if (&s != a.tmpl && &s != a.areas_section && occupies_memory(s) && in_segment(p, s))
+    if (&s != a.tmpl && &s != a.areas_section && s.index != 0 && (s.flags & SHF_ALLOC) &&
+        !(s.type == SHT_NOBITS && (s.flags & SHF_TLS)) && in_segment(p, s))  // empty ones too: they name it
       names += (names.empty() ? "" : ", ") + s.name;
   return names;
 }
@@ -356,6 +361,7 @@ Outcome segments_size(const Analysis& a, Verdict& v) {
 // spans from address 0 to that section (the template's VMA leaked into the segment).
 Outcome segments_template_alone(const Analysis& a, Verdict& v) {
   if (const char* why = not_one_template(a)) return skip(why);
+  if (a.tmpl->type == SHT_NOBITS) return skip(kNobitsTemplate);
   const ElfSegment* own = shared_template_segment(a);
   if (!own) return v.done();
   for (const ElfSection& s : a.elf.sections)
@@ -371,6 +377,7 @@ Outcome segments_template_alone(const Analysis& a, Verdict& v) {
 // the image's VMA - LMA offset: the VMA-0 template did not leak into its load address.
 Outcome segments_next_load_address(const Analysis& a, Verdict& v) {
   if (const char* why = not_one_template(a)) return skip(why);
+  if (a.tmpl->type == SHT_NOBITS) return skip(kNobitsTemplate);
   if (!a.image_delta) return pass();  // no other loaded section: nothing can have leaked
   if (shared_template_segment(a)) return skip("the template's segment holds other sections (see segments.template_alone)");
   unsigned after = a.tmpl->index;

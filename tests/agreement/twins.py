@@ -44,7 +44,8 @@ def stride_64(case, text):
     # from the linked file (runner: carries_defect).
     if not {"a128", "a4096"} & set(case.variables) or case.cpus < 2 or text.count(STRIDE) != 1:
         return None
-    return Twin("stride-64-overaligned", {"stride.alignment"}, text.replace(STRIDE, "64))"))
+    extra = [] if "odd" in case.variables else ["odd"]  # an odd size, so that 64-rounding misaligns
+    return Twin("stride-64-overaligned", {"stride.alignment"}, text.replace(STRIDE, "64))"), objects=extra)
 
 
 def missing_symbol(case, text):
