@@ -117,10 +117,23 @@ constexpr const char* kAlign = "ALIGN(MAX(4K, ALIGNOF(.percpu)))";
 constexpr const char* kStride =
     "  _percpu_stride = ABSOLUTE(ALIGN(MAX(_percpu_load_end - _percpu_load_start, 1), "
     "MAX(64, ALIGNOF(.percpu))));\n";
-constexpr const char* kTemplateBody =
-    "    _percpu_load_start = .;\n"
-    "    KEEP(*(.percpu .percpu.*))\n"
-    "    _percpu_load_end = .;\n";
+
+// The template's contents. Hot variables (PERCPU_DEFINE_HOT) come first, so that their offsets
+// fit the architectures' short hot access sequences; the ASSERT turns a hot part past
+// layout::kHotReach into a link error (GNU ld and lld) instead of a truncated offset.
+std::string template_body() {
+  namespace l = percpu::layout;
+  const std::string hot = l::kHotInputSection, end = l::kHotEndSymbol;
+  const std::string reach = std::to_string(l::kHotReach);
+  return "    _percpu_load_start = .;\n"
+         "    KEEP(*(" + hot + " " + hot + ".*))\n"
+         "    " + end + " = .;\n"
+         "    ASSERT(" + end + " - _percpu_load_start <= " + reach + ", \"percpu: the hot per-CPU "
+         "variables (" + hot + ", PERCPU_DEFINE_HOT) take more than " + reach + " bytes, the reach "
+         "of the hot access sequences\");\n"
+         "    KEEP(*(.percpu .percpu.*))\n"
+         "    _percpu_load_end = .;\n";
+}
 constexpr const char* kTemplateSize = "(_percpu_load_end - _percpu_load_start)";
 
 std::string phdr_suffix(const BlockShape& b) { return b.phdr.empty() ? "" : " :" + b.phdr; }
@@ -133,7 +146,7 @@ std::string phdr_suffix(const BlockShape& b) { return b.phdr.empty() ? "" : " :"
 std::string render_plain(const BlockShape& b, const std::string& n) {
   std::string out = std::string("  . = ") + kAlign + ";\n  _percpu_start = .;\n";
   out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
-         lma_of("_percpu_start", b.lma_anchor) + ") {\n" + kTemplateBody + "  }" + phdr_suffix(b) + "\n";
+         lma_of("_percpu_start", b.lma_anchor) + ") {\n" + template_body() + "  }" + phdr_suffix(b) + "\n";
   out += kStride;
   // In the delta model the template's load address already has the right delta, and an AT()
   // would make lld start a new PT_LOAD with p_filesz 0 in the template's page, which an ELF
@@ -156,7 +169,7 @@ std::string render_regions_zero(const BlockShape& b, const std::string& n) {
   std::string out = std::string("  .percpu.areas (NOLOAD) : AT(ADDR(.percpu.areas)) {\n    . = ") + kAlign +
                     ";\n    _percpu_start = .;\n    . += _percpu_stride * " + n +
                     ";\n    _percpu_end = .;\n  } > " + b.region + b.areas_phdrs + "\n";
-  out += std::string("  .percpu 0x0 : {\n") + kTemplateBody + "  } AT> " + b.load_region + phdr_suffix(b) + "\n";
+  out += std::string("  .percpu 0x0 : {\n") + template_body() + "  } AT> " + b.load_region + phdr_suffix(b) + "\n";
   out += "  _percpu_image = LOADADDR(.percpu);\n";
   out += kStride;
   return out;
@@ -170,7 +183,7 @@ std::string render_regions_delta(const BlockShape& b, const std::string& n) {
   const bool stored_elsewhere = b.load_region != b.region;
   std::string out = std::string("  .percpu.pad (NOLOAD) : AT(ADDR(.percpu.pad)) { . = ") + kAlign + "; } > " +
                     b.region + b.pad_phdr + "\n";
-  out += std::string("  .percpu : {\n") + kTemplateBody + "  } > " + b.region +
+  out += std::string("  .percpu : {\n") + template_body() + "  } > " + b.region +
          (stored_elsewhere ? " AT> " + b.load_region : "") + phdr_suffix(b) + "\n";
   out += "  _percpu_start = ADDR(.percpu);\n  _percpu_image = LOADADDR(.percpu);\n";
   out += kStride;
