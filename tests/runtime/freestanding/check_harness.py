@@ -122,7 +122,7 @@ def main() -> int:
     sources = [harness / f for f in first] + [
         libpercpu / "src" / "runtime.cpp", tests / "portable_vars.cpp",
         tests / "test_portable_init.cpp", tests / "test_portable_access.cpp",
-        tests / "test_portable_hot.cpp", harness / "harness.cpp"]
+        tests / "test_portable_atomic.cpp", tests / "test_portable_hot.cpp", harness / "harness.cpp"]
     objs = []
     for src in sources:
         obj = work / (src.stem + ".o")
