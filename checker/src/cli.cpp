@@ -47,6 +47,9 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   app.add_option("--load-end-symbol", options.load_end_symbol, "end of the template (default _percpu_load_end)");
   app.add_option("--hot", options.hot, "a hot variable (name or glob pattern; repeatable): false-sharing hints")
       ->allow_extra_args(false);
+  app.add_option("--percpu-symbol", options.percpu_symbols,
+                 "a symbol that is a per-CPU variable (exact ELF name; repeatable): it must lie in the template")
+      ->allow_extra_args(false);
   app.add_option("--format", format, "text (default), json, svg or html (the layout as a picture)")
       ->check(CLI::IsMember({"text", "json", "svg", "html"}));
   app.add_flag("-q,--quiet", quiet, "text: print only the failing rules");

@@ -30,6 +30,9 @@ struct Options {
   std::optional<unsigned> cpus;  // the CPU count the layout must have (rule cpus.count)
   Profile profile = Profile::percpu;
   std::vector<std::string> hot;  // glob patterns (fnmatch) of hot variables, for false-sharing hints
+  // Symbols the user says are per-CPU variables (exact ELF names) besides PERCPU_DEFINE's storage
+  // symbols: each must be defined inside the template (rule variables.swallowed).
+  std::vector<std::string> percpu_symbols;
   // Overrides of the profile's names; empty = the profile's name.
   std::string section;
   std::string start_symbol;
