@@ -4,7 +4,8 @@
 #include "../common/platform.hpp"
 #include "../common/storm.hpp"
 
-extern "C" char storm_timer_entry[], storm_spurious_entry[], storm_exception_stubs[];
+extern "C" char storm_timer_entry[], storm_spurious_entry[];  // storm_vector.S
+extern "C" char vectors[];  // boot.S: 32 exception stubs of 16 bytes, to example_trap
 
 namespace {
 
@@ -44,7 +45,7 @@ void cpu_setup(size_t cpu) {
     // SeaBIOS leaves the PIT running through the 8259 PICs at vector 8 (the real-mode layout):
     // mask both PICs, only the local APIC timer may interrupt.
     asm volatile("outb %0, $0x21\n\toutb %0, $0xA1" ::"a"(uint8_t{0xFF}));
-    for (int v = 0; v < 32; ++v) idt[v] = gate(storm_exception_stubs + 16 * v);
+    for (int v = 0; v < 32; ++v) idt[v] = gate(vectors + 16 * v);
     idt[kTimerVector] = gate(storm_timer_entry);
     idt[kSpurious] = gate(storm_spurious_entry);
   }

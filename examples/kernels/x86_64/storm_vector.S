@@ -3,12 +3,12 @@
  * storm_timer_entry at ring 0 on the interrupted code's stack (the kernel is built with
  * -mno-red-zone): it saves every caller-saved register, calls storm_interrupt(0x40) and returns
  * with iretq. The spurious vector (0xff) returns at once (no EOI, as the SDM says). The 32
- * exceptions report their vector through example_trap and end the run. */
+ * exceptions use boot.S's stubs (`vectors`: example_trap, end of the run). */
 #define TIMER_VECTOR 0x40
 
         .text
         .code64
-        .global storm_timer_entry, storm_spurious_entry, storm_exception_stubs
+        .global storm_timer_entry, storm_spurious_entry
 storm_timer_entry:                          /* the CPU aligned rsp to 16, then pushed 5 words */
         push    %rax
         push    %rcx
@@ -36,28 +36,4 @@ storm_timer_entry:                          /* the CPU aligned rsp to 16, then p
 storm_spurious_entry:
         iretq
 
-/* 32 stubs of 16 bytes: stub i pushes i. */
-        .balign 16
-storm_exception_stubs:
-        .set    vector, 0
-        .rept   32
-        .balign 16
-        push    $vector
-        jmp     storm_exception_common
-        .set    vector, vector + 1
-        .endr
-storm_exception_common:
-        pop     %rdi                        /* vector */
-        mov     (%rsp), %rsi                /* rip, or the error code for vectors 8, 10-14, 17 */
-        mov     %cr2, %rdx
-        mov     $storm_trap_stack_top, %rsp
-        call    example_trap
-1:      cli
-        hlt
-        jmp     1b
-
-        .section .bss.storm_trap_stack, "aw", @nobits
-        .balign 16
-        .skip   1024
-storm_trap_stack_top:
         .section .note.GNU-stack, "", @progbits
