@@ -12,8 +12,8 @@
 //     field changes (N = O ^ ((X ^ O) & M) keeps every other bit of O):
 //     add      1: ll.w O, W, 0 ; add.d N, O, V' ; xor N, N, O ; and N, N, M ; xor N, N, O ;
 //                 sc.w N, W, 0 ; beqz N, 1b
-//     xchg     1: ll.w O, W, 0 ; xor N, O, V' ; and N, N, M ; xor N, N, O ; sc.w N, W, 0 ;
-//                 beqz N, 1b
+//     xchg     1: ll.w O, W, 0 ; move N, V' ; xor N, N, O ; and N, N, M ; xor N, N, O ;
+//                 sc.w N, W, 0 ; beqz N, 1b
 //     cmpxchg  1: ll.w O, W, 0 ; and N, O, M ; bne N, E', 2f ; xor N, O, E' ; or N, N, D' ;
 //                 sc.w N, W, 0 ; beqz N, 1b ; 2:
 // ertn clears LLbit, so an interrupt between ll and sc makes the sc fail and the loop restart.
@@ -57,15 +57,30 @@ inline U cmpxchg(U* p, U expected, U desired) noexcept {
   }
 }
 
+// 1 and 2 bytes: N = O ^ ((X ^ O) & M) changes only the field; X = O + V' (add) or V' (xchg).
+#define PERCPU_LA_MASKED(x)                                                                      \
+  asm volatile("1: ll.w %0, %2, 0\n\t" x "\n\txor %1, %1, %0\n\tand %1, %1, %3\n\t"              \
+               "xor %1, %1, %0\n\tsc.w %1, %2, 0\n\tbeqz %1, 1b"                                 \
+               : "=&r"(o), "=&r"(n) : "r"(f.word), "r"(f.mask), "r"(f.place(v)) : "memory")
+
+template <bool kAdd, typename U>
+inline U masked_rmw(U* p, U v) noexcept {
+  const detail::SubWord<U> f(p);
+  long o;
+  unsigned long n;
+  if constexpr (kAdd) {
+    PERCPU_LA_MASKED("add.d %1, %0, %4");
+  } else {
+    PERCPU_LA_MASKED("move %1, %4");
+  }
+  return f.extract(o);
+}
+#undef PERCPU_LA_MASKED
+
 template <typename U>
 inline void add(U* p, U v) noexcept {
   if constexpr (sizeof(U) < 4) {
-    const detail::SubWord<U> f(p);
-    long o;
-    unsigned long n;
-    asm volatile("1: ll.w %0, %2, 0\n\tadd.d %1, %0, %4\n\txor %1, %1, %0\n\tand %1, %1, %3\n\t"
-                 "xor %1, %1, %0\n\tsc.w %1, %2, 0\n\tbeqz %1, 1b"
-                 : "=&r"(o), "=&r"(n) : "r"(f.word), "r"(f.mask), "r"(f.place(v)) : "memory");
+    masked_rmw<true>(p, v);
   } else if constexpr (sizeof(U) == 4) {
     asm volatile("amadd.w $zero, %0, %1" ::"r"(v), "r"(p) : "memory");
   } else {
@@ -77,13 +92,7 @@ inline void add(U* p, U v) noexcept {
 template <typename U>
 inline U xchg(U* p, U v) noexcept {
   if constexpr (sizeof(U) < 4) {
-    const detail::SubWord<U> f(p);
-    long o;
-    unsigned long n;
-    asm volatile("1: ll.w %0, %2, 0\n\txor %1, %0, %4\n\tand %1, %1, %3\n\txor %1, %1, %0\n\t"
-                 "sc.w %1, %2, 0\n\tbeqz %1, 1b"
-                 : "=&r"(o), "=&r"(n) : "r"(f.word), "r"(f.mask), "r"(f.place(v)) : "memory");
-    return f.extract(o);
+    return masked_rmw<false>(p, v);
   } else if constexpr (sizeof(U) == 4) {
     long o;
     asm volatile("amswap.w %0, %1, %2" : "=&r"(o) : "r"(v), "r"(p) : "memory");

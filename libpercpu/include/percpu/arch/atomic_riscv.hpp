@@ -12,8 +12,8 @@
 //     (N = O ^ ((X ^ O) & M) keeps every other bit of O):
 //     add      1: lr.w O, (W) ; add N, O, V' ; xor N, N, O ; and N, N, M ; xor N, N, O ;
 //                 sc.w N, N, (W) ; bnez N, 1b
-//     xchg     1: lr.w O, (W) ; xor N, O, V' ; and N, N, M ; xor N, N, O ; sc.w N, N, (W) ;
-//                 bnez N, 1b
+//     xchg     1: lr.w O, (W) ; mv N, V' ; xor N, N, O ; and N, N, M ; xor N, N, O ;
+//                 sc.w N, N, (W) ; bnez N, 1b
 //     cmpxchg  1: lr.w O, (W) ; and N, O, M ; bne N, E', 2f ; xor N, O, E' ; or N, N, D' ;
 //                 sc.w N, N, (W) ; bnez N, 1b ; 2:
 // A trap between lr and sc makes the sc fail (mret/sret invalidate the reservation, or another
@@ -64,15 +64,30 @@ inline U cmpxchg(U* p, U expected, U desired) noexcept {
   }
 }
 
+// 1 and 2 bytes: N = O ^ ((X ^ O) & M) changes only the field; X = O + V' (add) or V' (xchg).
+#define PERCPU_RV_MASKED(x)                                                                      \
+  asm volatile("1: lr.w %0, (%2)\n\t" x "\n\txor %1, %1, %0\n\tand %1, %1, %3\n\t"               \
+               "xor %1, %1, %0\n\tsc.w %1, %1, (%2)\n\tbnez %1, 1b"                              \
+               : "=&r"(o), "=&r"(n) : "r"(f.word), "r"(f.mask), "r"(f.place(v)) : "memory")
+
+template <bool kAdd, typename U>
+inline U masked_rmw(U* p, U v) noexcept {
+  const detail::SubWord<U> f(p);
+  long o;
+  unsigned long n;
+  if constexpr (kAdd) {
+    PERCPU_RV_MASKED("add %1, %0, %4");
+  } else {
+    PERCPU_RV_MASKED("mv %1, %4");
+  }
+  return f.extract(o);
+}
+#undef PERCPU_RV_MASKED
+
 template <typename U>
 inline void add(U* p, U v) noexcept {
   if constexpr (sizeof(U) < 4) {
-    const detail::SubWord<U> f(p);
-    long o;
-    unsigned long n;
-    asm volatile("1: lr.w %0, (%2)\n\tadd %1, %0, %4\n\txor %1, %1, %0\n\tand %1, %1, %3\n\t"
-                 "xor %1, %1, %0\n\tsc.w %1, %1, (%2)\n\tbnez %1, 1b"
-                 : "=&r"(o), "=&r"(n) : "r"(f.word), "r"(f.mask), "r"(f.place(v)) : "memory");
+    masked_rmw<true>(p, v);
   } else if constexpr (sizeof(U) == 4) {
     asm volatile("amoadd.w zero, %0, (%1)" ::"r"(v), "r"(p) : "memory");
   } else {
@@ -83,13 +98,7 @@ inline void add(U* p, U v) noexcept {
 template <typename U>
 inline U xchg(U* p, U v) noexcept {
   if constexpr (sizeof(U) < 4) {
-    const detail::SubWord<U> f(p);
-    long o;
-    unsigned long n;
-    asm volatile("1: lr.w %0, (%2)\n\txor %1, %0, %4\n\tand %1, %1, %3\n\txor %1, %1, %0\n\t"
-                 "sc.w %1, %1, (%2)\n\tbnez %1, 1b"
-                 : "=&r"(o), "=&r"(n) : "r"(f.word), "r"(f.mask), "r"(f.place(v)) : "memory");
-    return f.extract(o);
+    return masked_rmw<false>(p, v);
   } else if constexpr (sizeof(U) == 4) {
     long o;
     asm volatile("amoswap.w %0, %1, (%2)" : "=r"(o) : "r"(v), "r"(p) : "memory");
