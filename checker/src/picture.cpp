@@ -8,11 +8,13 @@
 #include <sstream>
 
 #include "analysis.hpp"
+#include "xml.hpp"
 
 namespace percpu::check {
 namespace {
 
 using detail::hex;
+using detail::xml;
 
 constexpr uint64_t kLine = 64;        // bytes per row: one cache line
 constexpr int kByteWidth = 12;        // pixels per byte
@@ -26,24 +28,6 @@ constexpr double kCharWidth = 6.7;    // 11px monospace
 constexpr uint64_t kMaxAreaBoxes = 8;
 constexpr size_t kMaxNamesInTitle = 12;
 
-std::string xml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // Control characters are not allowed in XML 1.0, and a name is bytes, not always UTF-8.
-        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') || static_cast<unsigned char>(c) >= 0x80)
-          out += '?';
-        else out += c;
-    }
-  }
-  return out;
-}
 
 uint64_t first_line(const Variable& v) { return v.offset / kLine; }
 uint64_t last_line(const Variable& v) { return (v.offset + (v.size ? v.size - 1 : 0)) / kLine; }

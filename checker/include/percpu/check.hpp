@@ -138,6 +138,10 @@ std::string to_json(const Variable& variable);
 std::string to_svg(const Layout& layout);
 std::string to_html(const Report& report);
 
+// --format junit: a JUnit XML report, one testcase per rule (rule_ids() order); a failure carries
+// each finding's message and hint, a skipped rule its reason (docs/percpu-check.md).
+std::string to_junit(const Report& report);
+
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuleFailed = 1;
 inline constexpr int kExitBadInput = 2;
