@@ -63,9 +63,17 @@ function(_percpu_resolve_tool caller tool cache_var out_command out_depends)
     "-D${cache_var}=/opt/percpu/bin/${tool}")
 endfunction()
 
+# CPUS: decimal digits only, as the tools read --cpus ("010" is ten; "0x10", "+4", " 4" are not
+# numbers), between 1 and 1048576 (the tools' limit).
 function(_percpu_require_cpus caller cpus)
-  if(NOT cpus MATCHES "^[1-9][0-9]*$")
-    message(FATAL_ERROR "${caller}: CPUS must be a positive integer, got '${cpus}'")
+  if(NOT cpus MATCHES "^[0-9]+$")
+    message(FATAL_ERROR "${caller}: CPUS '${cpus}' is not a number (decimal digits only)")
+  endif()
+  string(REGEX REPLACE "^0+" "" _digits "${cpus}")
+  string(LENGTH "${_digits}" _length)
+  # Compared as text first: CMake's integers overflow on long inputs.
+  if(_length EQUAL 0 OR _length GREATER 7 OR _digits GREATER 1048576)
+    message(FATAL_ERROR "${caller}: CPUS ${cpus} is out of range (1..1048576)")
   endif()
 endfunction()
 

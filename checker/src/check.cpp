@@ -34,7 +34,13 @@ detail::Analysis analyze_view(const detail::BoundedElf& view, const std::string&
   return detail::analyze(std::move(model), options);
 }
 
+// The options' values the checker cannot work with (InvalidArgument).
+void check_options(const Options& options) {
+  if (options.cpus) require_cpu_count(*options.cpus);
+}
+
 detail::Analysis analyze_file(const std::string& path, const Options& options) {
+  check_options(options);
   const detail::Names names = detail::names_for(options);
   return analyze_view(detail::view_elf_file(path, names.section, layout_symbols(names)), path, options, names);
 }
@@ -54,6 +60,7 @@ Layout inspect(const std::string& path, const Options& options) { return analyze
 Report check(const std::string& path, const Options& options) { return report_of(analyze_file(path, options), path); }
 
 Report check_bytes(const uint8_t* data, size_t size, const std::string& name, const Options& options) {
+  check_options(options);
   const detail::Names names = detail::names_for(options);
   const MemorySource source(data, size);
   return report_of(analyze_view(detail::view_elf(source, name, names.section, layout_symbols(names)), name, options, names), name);

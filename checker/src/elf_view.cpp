@@ -41,7 +41,7 @@ class Viewer {
  public:
   Viewer(const ByteSource& source, const std::string& name) : source_(source), name_(name) {}
 
-  [[noreturn]] void fail(const std::string& reason) const { throw ElfError(name_ + ": " + reason); }
+  [[noreturn]] void fail(const std::string& reason) const { throw ElfError(name_, reason); }
 
   // Fails unless [offset, offset + n) lies inside the file.
   void require_in_file(uint64_t offset, uint64_t n, const std::string& what) const {
@@ -251,8 +251,8 @@ class FileSource : public ByteSource {
     while (n) {
       const ssize_t got = ::pread(fd_, p, n, static_cast<off_t>(offset));
       if (got < 0 && errno == EINTR) continue;
-      if (got < 0) throw ElfError(name_ + ": read error: " + std::strerror(errno));
-      if (got == 0) throw ElfError(name_ + ": read error: the file shrank while being read");
+      if (got < 0) throw IoError(name_, "read error", errno);
+      if (got == 0) throw IoError(name_, "read error: the file shrank while being read", 0);
       p += got;
       offset += static_cast<uint64_t>(got);
       n -= static_cast<uint64_t>(got);
@@ -290,16 +290,16 @@ BoundedElf view_elf(const ByteSource& source, const std::string& name, const std
 BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
                          const std::vector<std::string>& symbol_names) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw ElfError(path + ": cannot open: " + std::strerror(errno));
+  if (fd < 0) throw IoError(path, "cannot open", errno);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     const int saved = errno;
     ::close(fd);
-    throw ElfError(path + ": cannot read: " + std::strerror(saved));
+    throw IoError(path, "cannot read", saved);
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    throw ElfError(path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
+    throw IoError(path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file", 0);
   }
   const FileSource source(fd, static_cast<uint64_t>(st.st_size), path);
   return view_elf(source, path, template_section, symbol_names);

@@ -20,7 +20,7 @@ class ByteSource {
  public:
   virtual ~ByteSource() = default;
   virtual uint64_t size() const = 0;
-  // Reads exactly n bytes at offset (the caller has checked the range); throws ElfError on I/O errors.
+  // Reads exactly n bytes at offset (the caller has checked the range); throws percpu::IoError on I/O errors.
   virtual void read(uint64_t offset, void* out, uint64_t n) const = 0;
 };
 

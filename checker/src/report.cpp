@@ -196,4 +196,10 @@ std::string to_text(const Report& r) {
   return out.str();
 }
 
+std::string failures_to_text(const Report& r) {
+  std::ostringstream out;
+  detail::write_rules(out, r, true);
+  return out.str();
+}
+
 }  // namespace percpu::check

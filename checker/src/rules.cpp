@@ -202,7 +202,7 @@ Outcome stride_alignment(const Analysis& a, Verdict& v) {
 
 Outcome cpus_count(const Analysis& a, Verdict& v) {
   if (a.names.end.empty()) return skip("the areas are allocated at boot: the CPU count is not in the ELF");
-  if (!a.options.cpus) return skip("no --cpus given");
+  if (!a.options.cpus) return skip("no CPU count given");
   if (!a.tmpl) return skip(kNoTemplate);
   if (!a.start) return skip(missing(a.names.start));
   if (!a.end) return skip(missing(a.names.end));

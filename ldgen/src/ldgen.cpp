@@ -10,8 +10,13 @@ namespace percpu::ldgen {
 namespace {
 
 void check_options(const InjectOptions& o) {
-  if (o.cpus == 0) throw std::invalid_argument("--cpus must be at least 1");
-  if (!o.after.empty() && !o.before.empty()) throw std::invalid_argument("--after and --before exclude each other");
+  require_cpu_count(o.cpus);
+  if (!o.after.empty() && !o.before.empty())
+    throw InvalidArgument("before", "'" + o.before + "'", "empty when after is given");
+}
+
+const char* model_name(percpu::layout::AddressModel model) {
+  return model == percpu::layout::AddressModel::delta ? "delta" : "zero";
 }
 
 }  // namespace
@@ -56,6 +61,29 @@ BlockInfo inspect_block(std::string_view script, const std::string& source_name)
     info.vma = owned.vma_delta ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
   }
   return info;
+}
+
+BlockCheck check_block(std::string_view script, const InjectOptions& options) {
+  check_options(options);
+  BlockCheck result;
+  result.found = inspect_block(script, options.source_name);
+  if (!result.found.owned_by_ldgen) result.state = BlockState::missing;
+  else if (result.found.cpus != options.cpus || result.found.vma != options.vma) result.state = BlockState::other_parameters;
+  else if (inject(script, options) != script) result.state = BlockState::stale;
+  else result.state = BlockState::up_to_date;
+  return result;
+}
+
+std::string describe(const BlockCheck& check, const InjectOptions& options) {
+  switch (check.state) {
+    case BlockState::up_to_date: return "";
+    case BlockState::missing: return "no percpu-ldgen block";
+    case BlockState::other_parameters:
+      return "the block is for cpus=" + std::to_string(check.found.cpus) + " vma=" + model_name(check.found.vma) +
+             ", wanted cpus=" + std::to_string(options.cpus) + " vma=" + model_name(options.vma);
+    case BlockState::stale: return "the block is out of date (regenerate it)";
+  }
+  return "";
 }
 
 }  // namespace percpu::ldgen

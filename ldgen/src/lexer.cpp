@@ -7,7 +7,7 @@ namespace percpu::ldgen {
 
 ScriptError::ScriptError(std::string file, unsigned line, unsigned column, std::string message,
                          std::string source_line)
-    : std::runtime_error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
+    : percpu::Error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
                          message),
       file_(std::move(file)),
       line_(line),

@@ -6,34 +6,32 @@
 #include <string>
 #include <vector>
 
-#if PERCPU_PY_HAVE_CHECKER
 // GNU dialects (-std=gnu++17) predefine `linux` as 1, which would turn Profile::linux into a number.
 #ifdef linux
 #undef linux
 #endif
 #include <percpu/check.hpp>
-#endif
+
+#include "check_cli.hpp"
 
 namespace percpu::python {
 namespace {
 
-#if PERCPU_PY_HAVE_CHECKER
 namespace check = percpu::check;
 
 check::Profile profile_named(const std::string& name) {
   if (name == "percpu") return check::Profile::percpu;
   if (name == "linux") return check::Profile::linux;
-  throw py::value_error("profile must be 'percpu' or 'linux', not '" + name + "'");
+  throw percpu::InvalidArgument("profile", "'" + name + "'", "'percpu' or 'linux'");
 }
 
 // The keyword arguments of inspect() and check(), as the CLI's options.
-check::Options options_from(std::optional<unsigned> cpus, const std::string& profile,
+check::Options options_from(const py::object& cpus, const std::string& profile,
                             const std::vector<std::string>& hot, const std::string& section,
                             const std::string& start_symbol, const std::string& end_symbol,
                             const std::string& load_start_symbol, const std::string& load_end_symbol) {
-  if (cpus && *cpus == 0) throw py::value_error("cpus must be at least 1 (as the CLI's --cpus)");
   check::Options options;
-  options.cpus = cpus;
+  options.cpus = optional_cpu_count(cpus);
   options.profile = profile_named(profile);
   options.hot = hot;
   options.section = section;
@@ -58,8 +56,11 @@ py::object json_dict(const T& value) {
 }
 
 // ElfError -> percpu.ElfError with the CLI's one-line reason.
-void raise_elf_error(const check::ElfError& error) {
-  PyErr_SetObject(error_types().elf_error, py::str(error.what()).ptr());
+void set_elf_error(const check::ElfError& error) {
+  PyObject* type = error_types().elf_error;
+  py::object instance = py::reinterpret_borrow<py::object>(type)(to_str(error.what()));
+  instance.attr("path") = to_str(error.path());
+  PyErr_SetObject(type, instance.ptr());
 }
 
 // inspect() and check() take the same arguments (the CLI's options) and differ only in what they
@@ -68,31 +69,32 @@ template <typename Result, Result (*Run)(const std::string&, const check::Option
 void def_file_reader(py::module_& m, const char* name, const char* doc) {
   m.def(
       name,
-      [](const py::object& path, std::optional<unsigned> cpus, const std::string& profile,
+      [](const py::object& path, const py::object& cpus, const std::string& profile,
          const std::vector<std::string>& hot, const std::string& section, const std::string& start_symbol,
          const std::string& end_symbol, const std::string& load_start_symbol, const std::string& load_end_symbol) {
         const check::Options options = options_from(cpus, profile, hot, section, start_symbol, end_symbol,
                                                     load_start_symbol, load_end_symbol);
         const std::string file = to_path(path);
-        py::gil_scoped_release released;
-        return Run(file, options);
+        try {
+          py::gil_scoped_release released;
+          return Run(file, options);
+        } catch (const percpu::IoError& error) {  // an ELF file that cannot be read is an ElfError too
+          raise_io_error(error, error_types().elf_file_error, error_types().missing_elf_error);
+        }
       },
       doc, py::arg("path"), py::kw_only(), py::arg("cpus") = py::none(), py::arg("profile") = "percpu",
       py::arg("hot") = std::vector<std::string>{}, py::arg("section") = "", py::arg("start_symbol") = "",
       py::arg("end_symbol") = "", py::arg("load_start_symbol") = "", py::arg("load_end_symbol") = "");
 }
-#endif
 
 }  // namespace
 
 void bind_check(py::module_& m) {
-#if PERCPU_PY_HAVE_CHECKER
-  m.attr("has_checker") = true;
   py::register_exception_translator([](std::exception_ptr thrown) {
     try {
       if (thrown) std::rethrow_exception(thrown);
     } catch (const check::ElfError& error) {
-      raise_elf_error(error);
+      set_elf_error(error);
     }
   });
 
@@ -164,9 +166,6 @@ void bind_check(py::module_& m) {
   m.def(
       "check_main", [](const py::iterable& argv) { return run_cli(&check::cli_main, argv); }, py::arg("argv"),
       "Runs percpu-check's CLI: returns (exit code, stdout bytes, stderr bytes).");
-#else
-  m.attr("has_checker") = false;
-#endif
 }
 
 }  // namespace percpu::python

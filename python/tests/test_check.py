@@ -111,11 +111,11 @@ def test_bad_input_raises_elf_error_with_the_cli_message(cli, plain_kernel, tmp_
 
 
 def test_bad_arguments_raise_python_errors(plain_kernel):
-    with pytest.raises(ValueError):
+    with pytest.raises(percpu.UsageError):
         percpu.check(plain_kernel.elf, profile="windows")
-    with pytest.raises(TypeError):
+    with pytest.raises(percpu.UsageError):  # an int out of range, not a TypeError (issue 12)
         percpu.check(plain_kernel.elf, cpus=-4)
-    with pytest.raises(ValueError):
+    with pytest.raises(percpu.UsageError):
         percpu.check(plain_kernel.elf, cpus=0)
     with pytest.raises(TypeError):
         percpu.inspect(12345)

@@ -128,15 +128,37 @@ def test_existing_hand_written_percpu_section_is_refused():
 
 
 def test_bad_arguments_raise_python_errors():
-    with pytest.raises(ValueError):
+    with pytest.raises(percpu.UsageError):
         percpu.inject(PLAIN_LD, 4, vma="sideways")
-    with pytest.raises(TypeError):
+    with pytest.raises(percpu.UsageError):  # an int out of range, not a TypeError (issue 12)
         percpu.inject(PLAIN_LD, -1)
-    with pytest.raises(ValueError):  # std::invalid_argument from ldgen
+    with pytest.raises(percpu.UsageError):  # percpu::InvalidArgument from the ldgen core
         percpu.inject(PLAIN_LD, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(percpu.UsageError):
         percpu.inject(PLAIN_LD, 4, after=".text", before=".bss")
     with pytest.raises(TypeError):
         percpu.inject(42, 4)
     with pytest.raises(FileNotFoundError):
         percpu.inject_file(Path("/nonexistent/kernel.ld"), 4)
+    with pytest.raises(percpu.MissingFileError):
+        percpu.inject_file(Path("/nonexistent/kernel.ld"), 4)
+
+
+def test_check_block_is_the_cli_check(cli, tmp_path):
+    injected = percpu.inject(PLAIN_LD, 4)
+    assert percpu.check_block(injected, 4).state == "up_to_date"
+    assert percpu.check_block(injected, 4) and percpu.check_block(injected, 4).reason == ""
+    cases = {
+        "missing": (PLAIN_LD, 4, "zero"),
+        "other_parameters": (injected, 8, "zero"),
+        "stale": (injected.replace("_percpu_stride * 4", "_percpu_stride * 5"), 4, "zero"),
+    }
+    cases["other_parameters_vma"] = (injected, 4, "delta")
+    for want, (text, cpus, vma) in cases.items():
+        result = percpu.check_block(text, cpus, vma=vma, source_name="k.ld")
+        assert not result and want.startswith(result.state), (want, result)
+        script = tmp_path / "k.ld"
+        script.write_text(text)
+        done = run([cli.ldgen, str(script), "--cpus", str(cpus), "--vma", vma, "--check"])
+        assert done.returncode == 1
+        assert done.stderr == f"{script}: {result.reason}\n".encode(), (done.stderr, result.reason)

@@ -224,11 +224,11 @@ INSTANTIATE_TEST_SUITE_P(All, Fixtures,
 
 TEST(Inject, OptionsAreValidated) {
   ld::InjectOptions o;
-  EXPECT_THROW(ld::inject("SECTIONS { .data : { } }", o), std::invalid_argument);
+  EXPECT_THROW(ld::inject("SECTIONS { .data : { } }", o), percpu::InvalidArgument);
   o.cpus = 1;
   o.after = ".data";
   o.before = ".bss";
-  EXPECT_THROW(ld::inject("SECTIONS { .data : { } }", o), std::invalid_argument);
+  EXPECT_THROW(ld::inject("SECTIONS { .data : { } }", o), percpu::InvalidArgument);
 }
 
 TEST(Inject, DamagedBlocksAreRefused) {

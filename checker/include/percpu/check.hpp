@@ -8,12 +8,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <iosfwd>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "percpu/error.hpp"
 #include "percpu/layout.hpp"
 
 // GNU dialects predefine `linux` as a macro, which would turn Profile::linux into a number.
@@ -27,7 +26,7 @@ namespace percpu::check {
 enum class Profile { percpu, linux };
 
 struct Options {
-  std::optional<unsigned> cpus;  // the CPU count the layout must have (rule cpus.count)
+  std::optional<unsigned> cpus;  // the CPU count the layout must have (rule cpus.count): 1 to kMaxCpus
   Profile profile = Profile::percpu;
   std::vector<std::string> hot;  // glob patterns (fnmatch) of hot variables, for false-sharing hints
   // Overrides of the profile's names; empty = the profile's name.
@@ -102,20 +101,31 @@ struct Report {
   bool ok() const { return findings.empty(); }
 };
 
-// The file cannot be read as an ELF file (missing, a directory, not ELF, truncated, corrupted,
-// unsupported class or byte order). what() is one line: "<file>: <reason>".
-class ElfError : public std::runtime_error {
+// The bytes are not an ELF file the checker can read (not ELF, truncated, corrupted, unsupported
+// class or byte order). what() is one line: "<file>: <reason>". A file that cannot be opened or
+// read at all (missing, a directory) is a percpu::IoError instead, with the same one-line what().
+class ElfError : public percpu::Error {
  public:
-  using std::runtime_error::runtime_error;
+  ElfError(std::string path, std::string reason)
+      : percpu::Error(path + ": " + reason), path_(std::move(path)), reason_(std::move(reason)) {}
+  const std::string& path() const { return path_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string path_;
+  std::string reason_;
 };
 
 // The ids of every rule, in the order they run and are reported.
 const std::vector<std::string>& rule_ids();
 
-// The layout of the file (no verdict). Throws ElfError.
+// Errors (percpu/error.hpp): ElfError, percpu::IoError for the file, percpu::InvalidArgument for
+// the options (cpus out of range).
+
+// The layout of the file (no verdict).
 Layout inspect(const std::string& path, const Options& options);
 
-// The layout and every rule's outcome. Throws ElfError.
+// The layout and every rule's outcome.
 Report check(const std::string& path, const Options& options);
 
 // check() on bytes in memory (unit tests, fuzzers); name stands for the file in messages.
@@ -124,16 +134,10 @@ Report check_bytes(const uint8_t* data, size_t size, const std::string& name, co
 // The CLI's outputs: --format json (schema "percpu-check/1", docs/percpu-check.md) and the table.
 std::string to_json(const Report& report);
 std::string to_text(const Report& report);
+// Only the failing rules' lines of the table (--quiet).
+std::string failures_to_text(const Report& report);
 // The "layout" member of that document, and one of its "variables" (Python's to_dict()).
 std::string to_json(const Layout& layout);
 std::string to_json(const Variable& variable);
-
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitRuleFailed = 1;
-inline constexpr int kExitBadInput = 2;
-inline constexpr int kExitUsage = 64;
-
-// The whole command line tool; main() only calls this.
-int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
 }  // namespace percpu::check
