@@ -81,6 +81,7 @@ const char* to_string(InitError error) noexcept {
     case InitError::zero_cpus: return "zero_cpus";
     case InitError::out_of_memory: return "out_of_memory";
     case InitError::no_reserved_areas: return "no_reserved_areas";
+    case InitError::already_initialized: return "already_initialized";
   }
   return "unknown";
 }
@@ -112,18 +113,23 @@ size_t area_alignment() noexcept {
   return stride & (0 - stride);
 }
 
-size_t init() noexcept {
-  if (detail::g_reserved_init_done) return 0;
-  const size_t count = detail::adopt_reserved_areas(true);
-  if (count != 0) detail::g_reserved_init_done = true;
-  return count;
+namespace {
+
+InitResult adopt(bool copy) noexcept {
+  const size_t count = detail::adopt_reserved_areas(copy);
+  if (count == 0) return {0, InitError::no_reserved_areas};
+  detail::g_reserved_init_done = true;
+  return {count, InitError::none};
 }
 
-size_t init_in_place() noexcept {
-  const size_t count = detail::adopt_reserved_areas(false);
-  if (count != 0) detail::g_reserved_init_done = true;
-  return count;
+}  // namespace
+
+InitResult init() noexcept {
+  if (detail::g_reserved_init_done) return {percpu_area_num(), InitError::already_initialized};
+  return adopt(true);
 }
+
+InitResult init_in_place() noexcept { return adopt(false); }
 
 InitResult init(void* base, size_t cpu_count) noexcept {
   if (base == nullptr) return {0, InitError::null_base};
