@@ -94,8 +94,7 @@ void build_variables(Analysis& a) {
 // after it. 0 for an identity-mapped kernel, 0xffffffff80000000 for a typical higher-half one.
 std::optional<uint64_t> image_delta(const Analysis& a) {
   auto delta_of = [&](const ElfSection& s) -> std::optional<uint64_t> {
-    if (s.index == 0 || &s == a.tmpl || &s == a.areas_section || !(s.flags & SHF_ALLOC) || s.size == 0) return std::nullopt;
-    if (s.type == SHT_NOBITS && (s.flags & SHF_TLS)) return std::nullopt;
+    if (&s == a.tmpl || &s == a.areas_section || !occupies_image(s)) return std::nullopt;
     const std::optional<uint64_t> lma = lma_of(a.elf, s);
     if (!lma) return std::nullopt;
     return s.addr - *lma;
@@ -110,11 +109,24 @@ std::optional<uint64_t> image_delta(const Analysis& a) {
 
 }  // namespace
 
+bool occupies_image(const ElfSection& s) {
+  if (s.index == 0 || !(s.flags & SHF_ALLOC) || s.size == 0) return false;
+  return !(s.type == SHT_NOBITS && (s.flags & SHF_TLS));
+}
+
+}  // namespace percpu::check::detail
+
+namespace percpu::check {
+
 std::string hex(uint64_t value) {
   char text[24];
   std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
   return text;
 }
+
+}  // namespace percpu::check
+
+namespace percpu::check::detail {
 
 std::string demangle(const std::string& symbol) {
   std::string name = symbol;

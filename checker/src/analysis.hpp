@@ -44,6 +44,11 @@ struct Analysis {
 // Builds the analysis (and its layout); never throws for layouts that break rules.
 Analysis analyze(ElfModel elf, const Options& options);
 
+// A section that takes address space in the image: allocated, not empty, not the null section and
+// not .tbss (NOBITS TLS: its addresses are each thread's, not the image's). The sections the
+// layout's addresses are compared with.
+bool occupies_image(const ElfSection& section);
+
 // The PT_LOAD segment that holds the section (by address and, for file-backed sections, offset).
 const ElfSegment* segment_of(const ElfModel& elf, const ElfSection& section);
 std::optional<uint64_t> lma_of(const ElfModel& elf, const ElfSection& section);
@@ -58,7 +63,6 @@ struct FalseSharing {
 std::vector<FalseSharing> false_sharing(const Layout& layout);
 
 std::string demangle(const std::string& symbol);
-std::string hex(uint64_t value);
 
 // The rules part of the table; failures_only: just the FAIL lines (--quiet).
 void write_rules(std::ostream& out, const Report& report, bool failures_only);

@@ -15,12 +15,6 @@
 namespace percpu::check::detail {
 namespace {
 
-std::string hex(uint64_t v) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(v));
-  return text;
-}
-
 // More symbols than this is not a kernel but a corrupted table (LIEF 0.9 also stops at 1,000,000).
 constexpr uint64_t kMaxSymbols = 1000000;
 

@@ -9,7 +9,6 @@
 namespace percpu::check {
 namespace {
 
-using detail::hex;
 using Json = nlohmann::ordered_json;
 
 const char* status_name(RuleStatus s) {
@@ -19,10 +18,6 @@ const char* status_name(RuleStatus s) {
     case RuleStatus::skip: return "skip";
   }
   return "?";
-}
-
-const char* model_name(percpu::layout::AddressModel m) {
-  return m == percpu::layout::AddressModel::delta ? "delta" : "zero";
 }
 
 Json variable_json(const Variable& v) {
@@ -42,7 +37,7 @@ Json layout_json(const Layout& l) {
   Json j;
   j["arch"] = l.arch;
   j["elf_class"] = l.elf_class;
-  j["model"] = model_name(l.model);
+  j["model"] = percpu::layout::to_string(l.model);
   j["template_vma"] = l.template_vma;
   j["template_lma"] = l.template_lma;
   j["template_size"] = l.template_size;
@@ -67,7 +62,7 @@ std::string rpad(const std::string& s, size_t width) { return s.size() >= width 
 void write_summary(std::ostream& out, const Report& r) {
   const Layout& l = r.layout;
   out << "percpu-check: " << r.file << "\n";
-  out << "  arch        " << l.arch << " (ELF" << l.elf_class << "), " << model_name(l.model) << " model\n";
+  out << "  arch        " << l.arch << " (ELF" << l.elf_class << "), " << percpu::layout::to_string(l.model) << " model\n";
   out << "  template    VMA " << hex(l.template_vma) << ", LMA " << hex(l.template_lma) << ", " << l.template_size
       << " bytes, align " << l.template_align << "\n";
   if (l.cpu_count) {

@@ -228,8 +228,7 @@ Outcome areas_no_overlap(const Analysis& a, Verdict& v) {
   const std::string hint = "place the block after the initialized data and before nothing it could cover "
                            "(let percpu-ldgen place it, or use --after/--before)";
   for (const ElfSection& s : a.elf.sections) {
-    if (s.index == 0 || &s == a.tmpl || &s == a.areas_section || !(s.flags & SHF_ALLOC) || s.size == 0) continue;
-    if (s.type == SHT_NOBITS && (s.flags & SHF_TLS)) continue;  // .tbss takes no address space
+    if (&s == a.tmpl || &s == a.areas_section || !occupies_image(s)) continue;
     if (overlaps(start, end, s.addr, s.addr + s.size))
       v.fail(range + " overlap section " + s.name + " [" + hex(s.addr) + ", " + hex(s.addr + s.size) + ") (VMA)", hint);
     else if (const auto lma = lma_of(a.elf, s); lma && overlaps(lstart, lend, *lma, *lma + s.size))
@@ -269,8 +268,7 @@ Outcome segments_sane(const Analysis& a, Verdict& v) {
   // spans from address 0 to that section (the template's VMA leaked into the segment).
   const ElfSegment* own = a.tmpl && a.tmpl->addr == 0 && a.tmpl->size ? segment_of(a.elf, *a.tmpl) : nullptr;
   for (const ElfSection& s : a.elf.sections) {
-    if (!own || &s == a.tmpl || s.index == 0 || !(s.flags & SHF_ALLOC) || s.size == 0) continue;
-    if (s.type == SHT_NOBITS && (s.flags & SHF_TLS)) continue;
+    if (!own || &s == a.tmpl || !occupies_image(s)) continue;
     if (segment_of(a.elf, s) == own)
       v.fail("the PT_LOAD segment of the VMA-0 template also holds " + s.name + " at " + hex(s.addr) +
                  ": the segment spans from address 0",

@@ -39,14 +39,15 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
                "per-CPU areas into an existing GNU ld / lld linker script."};
   cli::configure_app(app, "percpu-ldgen", PERCPU_VERSION, kExitCodesHelp);
   std::string cpus;
-  std::string vma = "zero";
+  using percpu::layout::AddressModel;
+  std::string vma = percpu::layout::to_string(AddressModel::zero);
   app.add_option("script", command.input, "linker script to read, '-' for standard input");
   cli::add_cpus_option(app, cpus, "number of per-CPU areas to reserve (required)")->required();
   auto* out_opt = app.add_option("-o,--output", command.output, "write the script here (default: standard output)");
   app.add_flag("-i,--in-place", command.in_place, "rewrite the input file (atomically)")->excludes(out_opt);
   app.add_flag("--check", command.check, "exit 1 unless the script already holds this exact block")->excludes(out_opt);
   app.add_option("--vma", vma, "address model of the template: zero (kernels) or delta")
-      ->check(CLI::IsMember({"zero", "delta"}));
+      ->check(CLI::IsMember({to_string(AddressModel::zero), to_string(AddressModel::delta)}));
   auto* after = app.add_option("--after", command.options.after, "place the block after this output section");
   app.add_option("--before", command.options.before, "place the block before this output section")->excludes(after);
   app.add_flag("--emit-fragment", command.fragment, "print only the block, for scripts kept by hand");
@@ -60,7 +61,7 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
     return app.exit(e, out, err) == 0 ? cli::kExitOk : cli::kExitUsage;
   }
   command.options.cpus = cli::cpu_count(cpus);
-  command.options.vma = vma == "delta" ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
+  percpu::layout::parse(vma.c_str(), command.options.vma);  // CLI11 allowed only the two names
   command.options.source_name = command.input == "-" ? "<stdin>" : command.input;
   return std::nullopt;
 }

@@ -15,10 +15,6 @@ void check_options(const InjectOptions& o) {
     throw InvalidArgument("before", "'" + o.before + "'", "empty when after is given");
 }
 
-const char* model_name(percpu::layout::AddressModel model) {
-  return model == percpu::layout::AddressModel::delta ? "delta" : "zero";
-}
-
 }  // namespace
 
 std::string inject(std::string_view script, const InjectOptions& options) {
@@ -79,8 +75,8 @@ std::string describe(const BlockCheck& check, const InjectOptions& options) {
     case BlockState::up_to_date: return "";
     case BlockState::missing: return "no percpu-ldgen block";
     case BlockState::other_parameters:
-      return "the block is for cpus=" + std::to_string(check.found.cpus) + " vma=" + model_name(check.found.vma) +
-             ", wanted cpus=" + std::to_string(options.cpus) + " vma=" + model_name(options.vma);
+      return "the block is for cpus=" + std::to_string(check.found.cpus) + " vma=" + percpu::layout::to_string(check.found.vma) +
+             ", wanted cpus=" + std::to_string(options.cpus) + " vma=" + percpu::layout::to_string(options.vma);
     case BlockState::stale: return "the block is out of date (regenerate it)";
   }
   return "";

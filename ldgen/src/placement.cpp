@@ -184,7 +184,10 @@ std::string render_regions_delta(const BlockShape& b, const std::string& n) {
 std::string render_block(const BlockShape& b) {
   const std::string n = std::to_string(b.cpus);
   std::string out = std::string(kBlockLead) + percpu::layout::kBlockBeginMarker + " cpus=" + n +
-                    " vma=" + (b.delta ? "delta" : "zero") + " */\n";
+                    " vma=" +
+                    percpu::layout::to_string(b.delta ? percpu::layout::AddressModel::delta
+                                                      : percpu::layout::AddressModel::zero) +
+                    " */\n";
   if (!b.regions) out += render_plain(b, n);
   else if (b.delta) out += render_regions_delta(b, n);
   else out += render_regions_zero(b, n);

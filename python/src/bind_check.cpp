@@ -1,7 +1,6 @@
 // The percpu-check half of the module: inspect(), check(), the layout model and check_main().
 #include "common.hpp"
 
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,11 +41,6 @@ check::Options options_from(const py::object& cpus, const std::string& profile,
   return options;
 }
 
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 // to_dict() is json.loads of the CLI's own JSON for the object, so the Python dicts and
 // `percpu-check --format json` can never drift apart.
@@ -113,14 +107,14 @@ void bind_check(py::module_& m) {
            "The variable's address in the given CPU's area.")
       .def("to_dict", &json_dict<check::Variable>, "json.loads of this variable in the CLI's JSON.")
       .def("__repr__", [](const check::Variable& v) {
-        return "Variable(name=" + py::repr(to_str(v.name)).cast<std::string>() + ", offset=" + hex(v.offset) +
+        return "Variable(name=" + py::repr(to_str(v.name)).cast<std::string>() + ", offset=" + check::hex(v.offset) +
                ", size=" + std::to_string(v.size) + ", align=" + std::to_string(v.align) + ")";
       });
 
   py::class_<check::Layout>(m, "Layout", "The per-CPU layout of a linked ELF file.")
       .def_readonly("arch", &check::Layout::arch)
       .def_readonly("elf_class", &check::Layout::elf_class)
-      .def_property_readonly("model", [](const check::Layout& l) { return address_model_name(l.model); })
+      .def_property_readonly("model", [](const check::Layout& l) { return percpu::layout::to_string(l.model); })
       .def_readonly("template_vma", &check::Layout::template_vma)
       .def_readonly("template_lma", &check::Layout::template_lma)
       .def_readonly("template_size", &check::Layout::template_size)
@@ -134,7 +128,7 @@ void bind_check(py::module_& m) {
       .def("to_dict", &json_dict<check::Layout>, "json.loads of the CLI's JSON \"layout\".")
       .def("__repr__", [](const check::Layout& l) {
         return "Layout(arch='" + l.arch + "', cpu_count=" + std::to_string(l.cpu_count) +
-               ", stride=" + hex(l.stride) + ", template_size=" + hex(l.template_size) +
+               ", stride=" + check::hex(l.stride) + ", template_size=" + check::hex(l.template_size) +
                ", variables=" + std::to_string(l.variables.size()) + ")";
       });
 

@@ -60,11 +60,11 @@ void bind_block_types(py::module_& m) {
       .def_readonly("owned_by_ldgen", &ldgen::BlockInfo::owned_by_ldgen)
       .def_readonly("cpus", &ldgen::BlockInfo::cpus)
       .def_property_readonly("vma",
-                             [](const ldgen::BlockInfo& info) { return address_model_name(info.vma); })
+                             [](const ldgen::BlockInfo& info) { return percpu::layout::to_string(info.vma); })
       .def("__repr__", [](const ldgen::BlockInfo& info) {
         return "BlockInfo(present=" + std::string(info.present ? "True" : "False") +
                ", owned_by_ldgen=" + (info.owned_by_ldgen ? "True" : "False") +
-               ", cpus=" + std::to_string(info.cpus) + ", vma='" + address_model_name(info.vma) + "')";
+               ", cpus=" + std::to_string(info.cpus) + ", vma='" + percpu::layout::to_string(info.vma) + "')";
       });
 
   py::class_<BlockCheckResult>(m, "BlockCheck", "Whether a script holds exactly the block inject() would write.")

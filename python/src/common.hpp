@@ -24,9 +24,8 @@ std::string to_bytes(py::handle text_or_bytes);
 py::str to_str(const std::string& bytes);
 std::string to_path(py::handle path_like);  // str, bytes or os.PathLike
 
-// The address models by their CLI names, "zero" and "delta" (percpu::InvalidArgument otherwise).
+// The address model named name (percpu::layout::parse); percpu::InvalidArgument for another name.
 percpu::layout::AddressModel address_model(const std::string& name);
-const char* address_model_name(percpu::layout::AddressModel model);
 
 // A CPU count: an int (not a bool, float or str) the core then range-checks. Anything else, or an
 // int no C++ unsigned holds, is percpu::InvalidArgument (percpu.UsageError) with the core's text.

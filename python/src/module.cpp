@@ -137,13 +137,10 @@ std::string to_path(py::handle path_like) {
 }
 
 percpu::layout::AddressModel address_model(const std::string& name) {
-  if (name == "zero") return percpu::layout::AddressModel::zero;
-  if (name == "delta") return percpu::layout::AddressModel::delta;
-  throw percpu::InvalidArgument("vma", "'" + name + "'", "'zero' or 'delta'");
-}
-
-const char* address_model_name(percpu::layout::AddressModel model) {
-  return model == percpu::layout::AddressModel::delta ? "delta" : "zero";
+  percpu::layout::AddressModel model = percpu::layout::AddressModel::zero;
+  if (!percpu::layout::parse(name.c_str(), model))
+    throw percpu::InvalidArgument("vma", "'" + name + "'", "'zero' or 'delta'");
+  return model;
 }
 
 py::tuple run_cli(CliMain main, const py::iterable& argv) {

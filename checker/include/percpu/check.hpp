@@ -116,6 +116,9 @@ class ElfError : public percpu::Error {
   std::string reason_;
 };
 
+// "0x1f": how the reports, the messages and the Python reprs write addresses and sizes.
+std::string hex(uint64_t value);
+
 // The ids of every rule, in the order they run and are reported.
 const std::vector<std::string>& rule_ids();
 

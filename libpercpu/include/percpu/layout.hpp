@@ -51,6 +51,25 @@ enum class AddressModel : uint8_t {
   delta,
 };
 
+// The models' names, "zero" and "delta": percpu-ldgen's --vma and block marker, percpu-check's
+// JSON and table, the Python API. The only place that spells them.
+constexpr const char* to_string(AddressModel model) { return model == AddressModel::delta ? "delta" : "zero"; }
+
+// Sets model from its name; false (model unchanged) for any other text.
+constexpr bool parse(const char* name, AddressModel& model) {
+  const AddressModel models[] = {AddressModel::zero, AddressModel::delta};
+  for (const AddressModel m : models) {
+    const char* a = name;
+    const char* b = to_string(m);
+    while (*a != '\0' && *a == *b) ++a, ++b;
+    if (*a == '\0' && *b == '\0') {
+      model = m;
+      return true;
+    }
+  }
+  return false;
+}
+
 constexpr uint64_t align_up(uint64_t value, uint64_t align) {
   return align == 0 ? value : (value + align - 1) / align * align;
 }
