@@ -39,7 +39,7 @@ class Parser {
 
   [[noreturn]] void fail(const Token& t, const std::string& message) {
     lex_.fail(t.begin, t.kind == TokenKind::end ? message + ", found end of file"
-                                                : message + ", found '" + std::string(t.text) + "'");
+                                                : message + ", found '" + printable(t.text) + "'");
   }
   Token expect(std::string_view text, LexMode mode = LexMode::expr) {
     const Token t = lex_.next(mode);
