@@ -259,10 +259,18 @@ class Parser {
         if (!(origin ? one_of(key.text, {"ORIGIN", "org", "o"}) : one_of(key.text, {"LENGTH", "len", "l"})))
           fail(key, std::string("expected ") + what);
         expect("=");
+        const Token first = lex_.peek(LexMode::expr);
         expr();
+        if (origin && first.kind == TokenKind::word && lex_.position() == first.end && is_literal_zero(first.text))
+          script_.region_at_zero.emplace_back(name.text);
         accept(",");
       }
     }
+  }
+
+  static bool is_literal_zero(std::string_view n) {
+    if (n.size() > 2 && n[0] == '0' && (n[1] == 'x' || n[1] == 'X')) n.remove_prefix(2);
+    return !n.empty() && std::all_of(n.begin(), n.end(), [](char c) { return c == '0'; });
   }
 
   void phdrs() {
