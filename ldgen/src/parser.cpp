@@ -336,23 +336,30 @@ class Parser {
   }
 
   // In a C-preprocessor template, a statement such as RO_DATA(4096) or DISCARDS is a macro that
-  // cpp expands to sections ldgen cannot see (like INCLUDE). It is an upper-case identifier,
-  // with or without "( ... )", that is not followed by what an output section needs next.
+  // cpp expands to sections ldgen cannot see (like INCLUDE). It is an upper-case identifier, with
+  // or without "( ... )", that does not parse as an output section ("DATA 0x1000 : { }" does).
   bool try_macro_statement(const Token& name) {
     const bool macro_name = std::all_of(name.text.begin(), name.text.end(), [](char c) {
       return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }) && !(name.text[0] >= '0' && name.text[0] <= '9');
     if (!macro_name) return false;
+    // What output_section() may add to script_ before it fails, to take back (not a copy of
+    // script_: a template may hold many macro statements).
     const size_t saved = lex_.position();
-    const Token open = lex_.next(LexMode::script);
-    if (open.is("(")) skip_parens(open);
-    else lex_.rewind(saved);
-    const Token after = lex_.peek(LexMode::script);
-    if (after.is(":") || after.is("(") || (!open.is("(") && after.kind == TokenKind::punct && !after.is("}") &&
-                                           !after.is(";"))) {
+    const size_t sections = script_.sections.size();
+    const size_t includes = script_.includes.size();
+    const size_t percpu_input_at = script_.percpu_input_at;
+    try {
+      output_section(name);
+      return true;
+    } catch (const ScriptError&) {
       lex_.rewind(saved);
-      return false;
+      script_.sections.resize(sections);
+      script_.includes.resize(includes);
+      script_.percpu_input_at = percpu_input_at;
     }
+    const Token open = lex_.peek(LexMode::script);
+    if (open.is("(")) skip_parens(lex_.next(LexMode::script));
     accept(";", LexMode::script);
     return true;
   }
