@@ -131,6 +131,13 @@ std::string to_text(const Report& report);
 std::string to_json(const Layout& layout);
 std::string to_json(const Variable& variable);
 
+// The layout as a picture (docs/percpu-check.md, "The picture"): the template drawn as 64-byte
+// cache lines, one <g> with a <title> per variable, padding and false-sharing hints in colour,
+// the stride and the areas. A static SVG document (no scripts, fonts, links or images), and an
+// HTML page around it with the verdict and a legend (--format svg / html).
+std::string to_svg(const Layout& layout);
+std::string to_html(const Report& report);
+
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuleFailed = 1;
 inline constexpr int kExitBadInput = 2;
