@@ -166,7 +166,7 @@ Outcome variables_swallowed(const Analysis& a, Verdict& v) {
     for (size_t i = 0; i < vars.size() && i < kListed; ++i) list += (i ? ", " : "") + vars[i]->name;
     if (vars.size() > kListed) list += " and " + std::to_string(vars.size() - kListed) + " more";
     if (section.empty())
-      v.fail("per-CPU symbol" + std::string(vars.size() > 1 ? "s " : " ") + list + " (--percpu-symbol) not defined in the file",
+      v.fail("per-CPU symbol" + std::string(vars.size() > 1 ? "s " : " ") + list + " (named as per-CPU) not defined in the file",
              "define the variable (PERCPU_DEFINE) and keep it from --gc-sections (KEEP), or fix the name");
     else
       v.fail(std::to_string(vars.size()) + " per-CPU variable" + (vars.size() > 1 ? "s" : "") + " in " + quoted(section) +
