@@ -47,7 +47,11 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
   app.add_option("--load-end-symbol", options.load_end_symbol, "end of the template (default _percpu_load_end)");
   app.add_option("--hot", options.hot, "a hot variable (name or glob pattern; repeatable): false-sharing hints")
       ->allow_extra_args(false);
-  app.add_option("--format", command.format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--percpu-symbol", options.percpu_symbols,
+                 "a symbol that is a per-CPU variable (exact ELF name; repeatable): it must lie in the template")
+      ->allow_extra_args(false);
+  app.add_option("--format", command.format, "text (default), json, svg or html (the layout as a picture)")
+      ->check(CLI::IsMember({"text", "json", "svg", "html"}));
   app.add_flag("-q,--quiet", command.quiet, "text: print only the failing rules");
   try {
     std::vector<std::string> args;
@@ -64,6 +68,8 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
 int run(const Command& command, std::ostream& out) {
   const Report report = check(command.file, command.options);
   if (command.format == "json") out << to_json(report);
+  else if (command.format == "svg") out << to_svg(report.layout);
+  else if (command.format == "html") out << to_html(report);
   else if (command.quiet) out << failures_to_text(report);
   else out << to_text(report);
   out.flush();

@@ -2,12 +2,12 @@
 // core's errors worded once for the terminal. Everything else is the core (percpu/ldgen.hpp).
 #include <iostream>
 #include <optional>
-#include <sstream>
 
 #include "app.hpp"
 #include "exit_codes.hpp"
 #include "ldgen_cli.hpp"
 #include "percpu/ldgen.hpp"
+#include "percpu/ldgen_files.hpp"
 
 #ifndef PERCPU_VERSION
 #define PERCPU_VERSION "unknown"
@@ -51,6 +51,8 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
   auto* after = app.add_option("--after", command.options.after, "place the block after this output section");
   app.add_option("--before", command.options.before, "place the block before this output section")->excludes(after);
   app.add_flag("--emit-fragment", command.fragment, "print only the block, for scripts kept by hand");
+  app.add_flag("--force", command.options.force,
+               "discard text edited between percpu-ldgen's markers; rewrite a hard-linked file in place");
   try {
     std::vector<std::string> args;
     for (int i = argc - 1; i > 0; --i) args.emplace_back(argv[i]);
@@ -66,30 +68,21 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
   return std::nullopt;
 }
 
-std::string read_input(const std::string& path) {
-  if (path != "-") return read_script_file(path);
-  std::ostringstream s;
-  s << std::cin.rdbuf();
-  return s.str();
-}
-
 int run(const Command& command, std::ostream& out, std::ostream& err) {
   if (command.fragment) {
     out << emit_fragment(command.options);
     return cli::kExitOk;
   }
-  const std::string text = read_input(command.input);
+  const std::string text = read_script(command.input);
   if (command.check) {
     const BlockCheck result = check_block(text, command.options);
     if (result.up_to_date()) return cli::kExitOk;
-    err << command.options.source_name << ": " << describe(result, command.options) << '\n';
+    err << describe(result, command.options) << '\n';
     return cli::kExitCheckFailed;
   }
   const std::string result = inject(text, command.options);
-  if (command.in_place) {
-    write_script_file(command.input, result, command.input);
-  } else if (!command.output.empty() && command.output != "-") {
-    write_script_file(command.output, result);
+  if (command.in_place || (!command.output.empty() && command.output != "-")) {
+    write_script(command.in_place ? command.input : command.output, result, WriteOptions{command.options.force});
   } else {
     out << result;
     out.flush();
@@ -103,8 +96,7 @@ int report_error(std::exception_ptr thrown, std::ostream& err) {
     std::rethrow_exception(thrown);
   } catch (const ScriptError& e) {
     err << e.file() << ':' << e.line() << ':' << e.column() << ": error: " << e.message() << '\n';
-    err << "  " << e.source_line() << '\n';
-    err << "  " << std::string(e.column() > 0 ? e.column() - 1 : 0, ' ') << "^\n";
+    err << excerpt(e.source_line(), e.column());
     return cli::kExitBadInput;
   } catch (const InvalidArgument& e) {
     err << "percpu-ldgen: error: " << e.what() << '\n';

@@ -34,9 +34,12 @@ class Parser {
 
  private:
   // ---- helpers ----
+  // A name as the script writes it: quoted names keep their quotes ("ADDR(\".my data\")").
+  std::string spelling(const Token& t) const { return std::string(lex_.source().substr(t.begin, t.end - t.begin)); }
+
   [[noreturn]] void fail(const Token& t, const std::string& message) {
     lex_.fail(t.begin, t.kind == TokenKind::end ? message + ", found end of file"
-                                                : message + ", found '" + std::string(t.text) + "'");
+                                                : message + ", found '" + printable(t.text) + "'");
   }
   Token expect(std::string_view text, LexMode mode = LexMode::expr) {
     const Token t = lex_.next(mode);
@@ -219,6 +222,7 @@ class Parser {
     if (one_of(t.text, {"FORCE_COMMON_ALLOCATION", "INHIBIT_COMMON_ALLOCATION", "FORCE_GROUP_ALLOCATION"}))
       return;
     if (t.is("INSERT")) {
+      script_.has_insert = true;
       const Token where = lex_.next(LexMode::script);
       if (!where.is("AFTER") && !where.is("BEFORE")) fail(where, "expected AFTER or BEFORE");
       expect_name(LexMode::script, "a section name");
@@ -255,10 +259,18 @@ class Parser {
         if (!(origin ? one_of(key.text, {"ORIGIN", "org", "o"}) : one_of(key.text, {"LENGTH", "len", "l"})))
           fail(key, std::string("expected ") + what);
         expect("=");
+        const Token first = lex_.peek(LexMode::expr);
         expr();
+        if (origin && first.kind == TokenKind::word && lex_.position() == first.end && is_literal_zero(first.text))
+          script_.region_at_zero.emplace_back(name.text);
         accept(",");
       }
     }
+  }
+
+  static bool is_literal_zero(std::string_view n) {
+    if (n.size() > 2 && n[0] == '0' && (n[1] == 'x' || n[1] == 'X')) n.remove_prefix(2);
+    return !n.empty() && std::all_of(n.begin(), n.end(), [](char c) { return c == '0'; });
   }
 
   void phdrs() {
@@ -273,13 +285,17 @@ class Parser {
       if (name.kind != TokenKind::word && name.kind != TokenKind::string) fail(name, "expected a program header name");
       const Token type = lex_.next(LexMode::expr);
       if (type.kind != TokenKind::word) fail(type, "expected a program header type");
+      bool loads_headers = false;
       for (;;) {
         const Token t = lex_.next(LexMode::expr);
         if (t.is(";")) {
-          script_.phdr_entries.push_back({std::string(name.text), {name.begin, t.end}});
+          script_.phdr_entries.push_back({std::string(name.text), loads_headers, {name.begin, t.end}});
           break;
         }
-        if (t.is("FILEHDR") || t.is("PHDRS")) continue;
+        if (t.is("FILEHDR") || t.is("PHDRS")) {
+          loads_headers = true;
+          continue;
+        }
         if (t.is("AT") || t.is("FLAGS")) {
           expect("(");
           expr();
@@ -310,7 +326,9 @@ class Parser {
     if (accept(";", LexMode::script)) return;
     if (try_assignment()) return;
     const Token t = lex_.next(LexMode::script);
+    if (t.kind == TokenKind::string) return output_section(t);  // "name with spaces" : { ... }
     if (t.kind != TokenKind::word) fail(t, "expected an output section, an assignment or a command");
+    if (lex_.has_directives() && try_macro_statement(t)) return;
     if (t.is("INCLUDE")) return include(t);
     if (one_of(t.text, {"PROVIDE", "PROVIDE_HIDDEN", "HIDDEN"})) return provide();
     if (one_of(t.text, {"ASSERT", "ENTRY"})) {
@@ -319,6 +337,35 @@ class Parser {
     }
     if (t.is("OVERLAY")) return overlay(t);
     output_section(t);
+  }
+
+  // In a C-preprocessor template, a statement such as RO_DATA(4096) or DISCARDS is a macro that
+  // cpp expands to sections ldgen cannot see (like INCLUDE). It is an upper-case identifier, with
+  // or without "( ... )", that does not parse as an output section ("DATA 0x1000 : { }" does).
+  bool try_macro_statement(const Token& name) {
+    const bool macro_name = std::all_of(name.text.begin(), name.text.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }) && !(name.text[0] >= '0' && name.text[0] <= '9');
+    if (!macro_name) return false;
+    // What output_section() may add to script_ before it fails, to take back (not a copy of
+    // script_: a template may hold many macro statements).
+    const size_t saved = lex_.position();
+    const size_t sections = script_.sections.size();
+    const size_t includes = script_.includes.size();
+    const size_t percpu_input_at = script_.percpu_input_at;
+    try {
+      output_section(name);
+      return true;
+    } catch (const ScriptError&) {
+      lex_.rewind(saved);
+      script_.sections.resize(sections);
+      script_.includes.resize(includes);
+      script_.percpu_input_at = percpu_input_at;
+    }
+    const Token open = lex_.peek(LexMode::script);
+    if (open.is("(")) skip_parens(lex_.next(LexMode::script));
+    accept(";", LexMode::script);
+    return true;
   }
 
   // The "(NOLOAD)" of "name [address] [(type)] :"; the '(' not consumed yet.
@@ -343,6 +390,7 @@ class Parser {
   void output_section(const Token& name) {
     OutputSection sec;
     sec.name = std::string(name.text);
+    sec.spelling = spelling(name);
     sec.whole.begin = name.begin;
     if (sec.name == ".percpu") script_.percpu_sections.push_back(name.begin);
     if (!lex_.peek(LexMode::expr).is(":")) {
@@ -416,8 +464,11 @@ class Parser {
       if (accept(";", LexMode::script)) continue;
       if (try_assignment()) continue;
       lex_.next(LexMode::script);
-      if (t.kind != TokenKind::word) fail(t, "expected an input section description");
-      if (t.is("INCLUDE")) {
+      if (t.kind != TokenKind::word && t.kind != TokenKind::string) fail(t, "expected an input section description");
+      if (t.kind == TokenKind::string) {
+        // A quoted file name: "foo bar.o"(.data)
+        if (accept("(", LexMode::script)) skip_parens(t);
+      } else if (t.is("INCLUDE")) {
         include(t);
       } else if (one_of(t.text, {"PROVIDE", "PROVIDE_HIDDEN", "HIDDEN"})) {
         provide();
@@ -465,11 +516,13 @@ class Parser {
       }
     }
     expect("{", LexMode::script);
+    std::string first_spelling;
     for (;;) {
       const Token name = lex_.next(LexMode::script);
       if (name.is("}")) break;
-      if (name.kind != TokenKind::word) fail(name, "expected an overlay section name");
+      if (name.kind != TokenKind::word && name.kind != TokenKind::string) fail(name, "expected an overlay section name");
       if (name.text == ".percpu") script_.percpu_sections.push_back(name.begin);
+      if (ov.overlay_names.empty()) first_spelling = spelling(name);
       ov.overlay_names.emplace_back(name.text);
       const Token open = expect("{", LexMode::script);
       section_contents(open);
@@ -478,6 +531,7 @@ class Parser {
     }
     if (ov.overlay_names.empty()) fail(keyword, "OVERLAY without sections");
     ov.name = ov.overlay_names.front();
+    ov.spelling = first_spelling;
     trailer(ov);
     script_.sections.push_back(std::move(ov));
   }

@@ -16,7 +16,8 @@ struct Span {
 // An output section statement, or an OVERLAY (kind == overlay; name is its first section).
 struct OutputSection {
   enum class Kind { section, overlay } kind = Kind::section;
-  std::string name;
+  std::string name;        // without quotes
+  std::string spelling;    // as written (quoted names keep their quotes), for ADDR(...) and the like
   std::vector<std::string> overlay_names;  // overlay: every section in it
   Span whole;              // from the name to the last byte of the statement (fill, comma)
   bool has_address = false;
@@ -32,6 +33,7 @@ struct OutputSection {
 
 struct PhdrEntry {
   std::string name;
+  bool loads_headers = false;  // FILEHDR or PHDRS: the ELF headers are in this segment
   Span whole;  // through its ';'
 };
 
@@ -40,6 +42,8 @@ struct Script {
   bool has_sections = false;
   size_t sections_close = 0;            // offset of the last SECTIONS command's closing '}'
   bool has_memory = false;
+  std::vector<std::string> region_at_zero;  // MEMORY regions whose ORIGIN is a literal 0
+  bool has_insert = false;              // INSERT AFTER/BEFORE: an addition to another script
   bool has_phdrs = false;
   size_t phdrs_close = 0;               // offset of PHDRS' closing '}'
   std::vector<PhdrEntry> phdr_entries;

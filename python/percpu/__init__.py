@@ -39,6 +39,7 @@ LinkerScriptError = _percpu.LinkerScriptError
 ElfError = _percpu.ElfError
 FileError = _percpu.FileError
 MissingFileError = _percpu.MissingFileError
+DirectoryError = _percpu.DirectoryError
 ElfFileError = _percpu.ElfFileError
 MissingElfError = _percpu.MissingElfError
 Layout = _percpu.Layout
@@ -66,7 +67,9 @@ def inject_file(path: _PathLike, cpus: int, after: _Optional[str] = None, before
                 vma: str = "zero") -> str:
     """:func:`inject` on the contents of the file at ``path`` (named in error messages).
 
-    Raises :class:`MissingFileError` / :class:`FileError` when the file cannot be read.
+    The file is read as percpu-ldgen reads it: at most 64 MiB (a pipe or device too). Raises
+    :class:`MissingFileError` (also a ``FileNotFoundError``) / :class:`FileError` (an ``OSError``)
+    when the file cannot be read.
     """
     return _percpu.inject_file(path, cpus, after=after, before=before, vma=vma)
 
@@ -75,7 +78,8 @@ def check_block(script_text: str, cpus: int, after: _Optional[str] = None, befor
                 vma: str = "zero", *, source_name: str = "<string>") -> "BlockCheck":
     """Whether ``script_text`` holds exactly the block :func:`inject` would write (``percpu-ldgen --check``).
 
-    ``BlockCheck.state`` is ``"up_to_date"``, ``"missing"``, ``"other_parameters"`` or ``"stale"``;
+    ``BlockCheck.state`` is ``"up_to_date"``, ``"missing"``, ``"other_parameters"``, ``"edited"``
+    (text between ldgen's markers is not what ldgen writes) or ``"stale"``;
     ``BlockCheck.reason`` is the CLI's one-line explanation; ``bool(result)`` is True when up to date.
     """
     return _percpu.check_block(script_text, cpus, after=after, before=before, vma=vma, source_name=source_name)
@@ -98,17 +102,23 @@ def inspect(path: _PathLike, profile: str = "percpu", *, cpus: _Optional[int] = 
 
 
 def check(path: _PathLike, cpus: _Optional[int] = None, profile: str = "percpu", *,
-          hot: "tuple[str, ...] | list[str]" = (), **names: str) -> "Report":
+          hot: "tuple[str, ...] | list[str]" = (), percpu_symbols: "tuple[str, ...] | list[str]" = (),
+          **names: str) -> "Report":
     """percpu-check's verdict on the ELF file at ``path``: ``Report.ok``, ``Report.findings``.
 
     ``cpus`` is the CPU count the layout must have (None: whatever it has); ``hot`` names (or glob
-    patterns) of hot variables for false-sharing hints. ``Report.to_dict()`` equals the CLI's
+    patterns) of hot variables for false-sharing hints; ``percpu_symbols`` names symbols that are
+    per-CPU variables (the CLI's ``--percpu-symbol``: each must lie in the template, rule
+    ``variables.swallowed``). ``Report.to_dict()`` equals the CLI's
     ``--format json`` output. Raises :class:`ElfError` when the file cannot be read.
     """
-    return _percpu.check(path, cpus=cpus, profile=profile, hot=list(hot), **names)
+    return _percpu.check(path, cpus=cpus, profile=profile, hot=list(hot), percpu_symbols=list(percpu_symbols),
+                         **names)
+
 
 __all__ = [
     "__version__", "Error", "UsageError", "LinkerScriptError", "ElfError", "FileError", "MissingFileError",
-    "ElfFileError", "MissingElfError", "Layout", "Variable", "Report", "Finding", "BlockInfo", "BlockCheck",
+    "DirectoryError", "ElfFileError", "MissingElfError", "Layout", "Variable", "Report", "Finding", "BlockInfo",
+    "BlockCheck",
     "inject", "inject_file", "check_block", "emit_fragment", "inspect", "check",
 ]

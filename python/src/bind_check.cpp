@@ -26,13 +26,15 @@ check::Profile profile_named(const std::string& name) {
 
 // The keyword arguments of inspect() and check(), as the CLI's options.
 check::Options options_from(const py::object& cpus, const std::string& profile,
-                            const std::vector<std::string>& hot, const std::string& section,
+                            const std::vector<std::string>& hot, const std::vector<std::string>& percpu_symbols,
+                            const std::string& section,
                             const std::string& start_symbol, const std::string& end_symbol,
                             const std::string& load_start_symbol, const std::string& load_end_symbol) {
   check::Options options;
   options.cpus = optional_cpu_count(cpus);
   options.profile = profile_named(profile);
   options.hot = hot;
+  options.percpu_symbols = percpu_symbols;
   options.section = section;
   options.start_symbol = start_symbol;
   options.end_symbol = end_symbol;
@@ -64,9 +66,10 @@ void def_file_reader(py::module_& m, const char* name, const char* doc) {
   m.def(
       name,
       [](const py::object& path, const py::object& cpus, const std::string& profile,
-         const std::vector<std::string>& hot, const std::string& section, const std::string& start_symbol,
+         const std::vector<std::string>& hot, const std::vector<std::string>& percpu_symbols,
+         const std::string& section, const std::string& start_symbol,
          const std::string& end_symbol, const std::string& load_start_symbol, const std::string& load_end_symbol) {
-        const check::Options options = options_from(cpus, profile, hot, section, start_symbol, end_symbol,
+        const check::Options options = options_from(cpus, profile, hot, percpu_symbols, section, start_symbol, end_symbol,
                                                     load_start_symbol, load_end_symbol);
         const std::string file = to_path(path);
         try {
@@ -77,7 +80,8 @@ void def_file_reader(py::module_& m, const char* name, const char* doc) {
         }
       },
       doc, py::arg("path"), py::kw_only(), py::arg("cpus") = py::none(), py::arg("profile") = "percpu",
-      py::arg("hot") = std::vector<std::string>{}, py::arg("section") = "", py::arg("start_symbol") = "",
+      py::arg("hot") = std::vector<std::string>{}, py::arg("percpu_symbols") = std::vector<std::string>{},
+      py::arg("section") = "", py::arg("start_symbol") = "",
       py::arg("end_symbol") = "", py::arg("load_start_symbol") = "", py::arg("load_end_symbol") = "");
 }
 
@@ -126,6 +130,7 @@ void bind_check(py::module_& m) {
       .def_readonly("areas", &check::Layout::areas, "base address of each CPU's area")
       .def_readonly("variables", &check::Layout::variables)
       .def("to_dict", &json_dict<check::Layout>, "json.loads of the CLI's JSON \"layout\".")
+      .def("to_svg", &check::to_svg, "The layout as a picture: exactly the CLI's --format svg output.")
       .def("__repr__", [](const check::Layout& l) {
         return "Layout(arch='" + l.arch + "', cpu_count=" + std::to_string(l.cpu_count) +
                ", stride=" + check::hex(l.stride) + ", template_size=" + check::hex(l.template_size) +
@@ -147,6 +152,7 @@ void bind_check(py::module_& m) {
       .def("to_json", py::overload_cast<const check::Report&>(&check::to_json),
            "Exactly the CLI's --format json output.")
       .def("to_text", &check::to_text, "Exactly the CLI's default table.")
+      .def("to_html", &check::to_html, "Exactly the CLI's --format html output (the picture and a legend).")
       .def("to_dict", &json_dict<check::Report>, "json.loads of the CLI's --format json output.")
       .def("__bool__", &check::Report::ok)
       .def("__repr__", [](const check::Report& r) {

@@ -7,6 +7,8 @@
 
 #include <percpu/ldgen.hpp>
 
+#include <percpu/ldgen_files.hpp>
+
 #include "ldgen_cli.hpp"
 
 namespace percpu::python {
@@ -43,6 +45,7 @@ const char* state_name(ldgen::BlockState state) {
     case ldgen::BlockState::up_to_date: return "up_to_date";
     case ldgen::BlockState::missing: return "missing";
     case ldgen::BlockState::other_parameters: return "other_parameters";
+    case ldgen::BlockState::edited: return "edited";
     case ldgen::BlockState::stale: return "stale";
   }
   return "missing";
@@ -69,7 +72,7 @@ void bind_block_types(py::module_& m) {
 
   py::class_<BlockCheckResult>(m, "BlockCheck", "Whether a script holds exactly the block inject() would write.")
       .def_property_readonly("state", [](const BlockCheckResult& r) { return state_name(r.check.state); },
-                             "'up_to_date', 'missing', 'other_parameters' or 'stale'")
+                             "'up_to_date', 'missing', 'other_parameters', 'edited' or 'stale'")
       .def_property_readonly("found", [](const BlockCheckResult& r) { return r.check.found; })
       .def_property_readonly("ok", [](const BlockCheckResult& r) { return r.check.up_to_date(); })
       .def_property_readonly("reason", [](const BlockCheckResult& r) { return to_str(r.reason); },
@@ -91,6 +94,19 @@ void bind_ldgen(py::module_& m) {
     }
   });
   bind_block_types(m);
+
+  m.def(
+      "read_script",
+      [](const py::object& path) {
+        const std::string name = to_path(path);
+        std::string text;
+        {
+          py::gil_scoped_release released;
+          text = ldgen::read_script(name);
+        }
+        return py::bytes(text);
+      },
+      py::arg("path"), "The file's bytes, as percpu-ldgen reads them (at most 64 MiB, else percpu.FileError).");
 
   m.def(
       "inject",
@@ -117,7 +133,7 @@ void bind_ldgen(py::module_& m) {
         std::string result;
         {
           py::gil_scoped_release released;
-          result = ldgen::inject(ldgen::read_script_file(options.source_name), options);
+          result = ldgen::inject(ldgen::read_script(options.source_name), options);
         }
         return to_str(result);
       },

@@ -47,6 +47,7 @@ struct ErrorTypes {
   PyObject* elf_error = nullptr;           // percpu.ElfError(Error, ValueError)
   PyObject* file_error = nullptr;          // percpu.FileError(Error, OSError)
   PyObject* missing_file_error = nullptr;  // percpu.MissingFileError(FileError, FileNotFoundError)
+  PyObject* directory_error = nullptr;     // percpu.DirectoryError(FileError, IsADirectoryError)
   PyObject* elf_file_error = nullptr;      // percpu.ElfFileError(ElfError, FileError)
   PyObject* missing_elf_error = nullptr;   // percpu.MissingElfError(ElfFileError, MissingFileError)
 };

@@ -51,6 +51,8 @@ void create_error_types(py::module_& m) {
                                "A file that cannot be read or written (an OSError: errno, filename).", one_line);
   e.missing_file_error = new_exception(m, "MissingFileError", bases({e.file_error, PyExc_FileNotFoundError}),
                                        "A file that does not exist (also a FileNotFoundError).");
+  e.directory_error = new_exception(m, "DirectoryError", bases({e.file_error, PyExc_IsADirectoryError}),
+                                    "A directory where a file was expected (also an IsADirectoryError).");
   e.elf_file_error = new_exception(m, "ElfFileError", bases({e.elf_error, e.file_error}),
                                    "The ELF file cannot be opened or read (a directory, an I/O error).");
   e.missing_elf_error = new_exception(m, "MissingElfError", bases({e.elf_file_error, e.missing_file_error}),
@@ -65,6 +67,7 @@ py::object instance_of(PyObject* type, const std::string& message) {
 
 void set_io_error(const percpu::IoError& error, PyObject* other_type, PyObject* missing_type) {
   PyObject* type = error.error_number() == ENOENT ? missing_type : other_type;
+  if (error.error_number() == EISDIR && other_type == g_errors.file_error) type = g_errors.directory_error;
   py::object instance = instance_of(type, error.what());
   if (error.error_number() != 0) {
     instance.attr("errno") = error.error_number();

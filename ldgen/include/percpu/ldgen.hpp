@@ -20,6 +20,7 @@ struct InjectOptions {
   std::string before;      // place the block before this output section (empty: default)
   percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
   std::string source_name = "<stdin>";  // used in error locations
+  bool force = false;      // discard text a user put between ldgen's markers instead of refusing
 };
 
 // Bad input: a syntax error or a script ldgen refuses to edit. what() is "file:line:col: message".
@@ -43,7 +44,13 @@ class ScriptError : public percpu::Error {
 };
 
 // Errors (percpu/error.hpp): ScriptError for the script, percpu::InvalidArgument for the options
-// (cpus out of range, both after and before given), percpu::IoError for the file functions.
+// (cpus out of range, both after and before given); the file functions of ldgen_files.hpp throw
+// percpu::IoError.
+
+// The two lines shown under an error: "  <line>\n  <caret>^\n". Control bytes and invalid UTF-8
+// are shown as \xHH, a line longer than 120 bytes is cut around the column ("..."), and tabs are
+// kept in the caret line so that the caret stands under the column in any terminal.
+std::string excerpt(std::string_view line, unsigned column);
 
 // The script with the block injected (or an ldgen block already present replaced).
 std::string inject(std::string_view script, const InjectOptions& options);
@@ -58,6 +65,9 @@ struct BlockInfo {
   bool owned_by_ldgen = false;  // ... written by ldgen (between its markers)
   unsigned cpus = 0;            // the CPU count in ldgen's marker (0 if not owned)
   percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
+  // Not empty: the block (or an insertion) is not what ldgen writes for the options in its begin
+  // marker; "file:line:col: message" of the first line that differs.
+  std::string edited;
 };
 
 // What the script holds now. Throws ScriptError on a syntax error.
@@ -68,6 +78,7 @@ enum class BlockState {
   up_to_date,        // inject() would return the script unchanged
   missing,           // no block written by ldgen
   other_parameters,  // ldgen's block, for another CPU count or address model
+  edited,            // ldgen's block with these parameters, but text in it is not what ldgen writes
   stale,             // ldgen's block with these parameters, but inject() would change the script
 };
 struct BlockCheck {
@@ -77,16 +88,9 @@ struct BlockCheck {
 };
 BlockCheck check_block(std::string_view script, const InjectOptions& options);
 
-// One line saying why a check failed ("no percpu-ldgen block", "the block is for cpus=4 vma=zero,
-// wanted cpus=8 vma=zero", ...); empty when up to date. The CLI and Python print this text.
+// One line saying why a check failed, starting with the file ("k.ld: no percpu-ldgen block",
+// "k.ld: the block is for cpus=4 vma=zero, wanted cpus=8 vma=zero", ...); empty when up to date.
+// The CLI and Python print this text.
 std::string describe(const BlockCheck& check, const InjectOptions& options);
-
-// The file's contents. Throws percpu::IoError (missing, a directory, unreadable).
-std::string read_script_file(const std::string& path);
-
-// Writes text to path through a temporary file in the same directory and a rename, so the path
-// holds either its old contents or all of text. keep_mode_of: the file whose permission bits the
-// new file gets (empty: 0644 less the umask). Throws percpu::IoError; nothing is left behind.
-void write_script_file(const std::string& path, const std::string& text, const std::string& keep_mode_of = "");
 
 }  // namespace percpu::ldgen

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "percpu/ldgen.hpp"
+#include "percpu/ldgen_files.hpp"
 
 namespace ld = percpu::ldgen;
 
@@ -27,7 +28,7 @@ int main() {
     typed += e.field() == "cpus" && e.value() == "0";
   }
   try {
-    (void)ld::read_script_file("/nonexistent/kernel.ld");
+    (void)ld::read_script("/nonexistent/kernel.ld");
   } catch (const percpu::IoError& e) {
     typed += e.path() == "/nonexistent/kernel.ld" && e.error_number() != 0;
   }
