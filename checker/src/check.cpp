@@ -22,7 +22,7 @@ class MemorySource : public detail::ByteSource {
 // The symbols the layout model reads besides the template's own.
 std::vector<std::string> layout_symbols(const detail::Names& n) {
   std::vector<std::string> out;
-  for (const std::string* name : {&n.start, &n.end, &n.load_start, &n.load_end, &n.stride})
+  for (const std::string* name : {&n.start, &n.end, &n.load_start, &n.load_end, &n.stride, &n.image, &n.hot_end})
     if (!name->empty()) out.push_back(*name);
   return out;
 }

@@ -33,6 +33,7 @@ struct BoundedElf {
   std::vector<uint64_t> section_sizes;
   std::vector<uint64_t> segment_offsets;
   std::vector<uint64_t> segment_filesz;
+  ReachRecords reach;  // from the .note.percpu.reach sections, read note by note
 };
 
 // Throws ElfError("<name>: <reason>") on anything it cannot read or that does not add up. The
@@ -41,7 +42,8 @@ struct BoundedElf {
 BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section,
                     const std::vector<std::string>& symbol_names);
 
-// Opens path (regular files only) and views it.
+// Opens path and views it. Only regular files: anything else (a FIFO, a device, a socket, a
+// directory) is refused before any open() that could block.
 BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
                          const std::vector<std::string>& symbol_names);
 

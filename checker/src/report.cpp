@@ -25,6 +25,16 @@ const char* model_name(percpu::layout::AddressModel m) {
   return m == percpu::layout::AddressModel::delta ? "delta" : "zero";
 }
 
+const char* kind_summary(LayoutKind k) {
+  switch (k) {
+    case LayoutKind::percpu: return "";
+    case LayoutKind::rom: return ", ROM/flash layout (template image in the load region, areas in RAM)";
+    case LayoutKind::rust_crate: return ", the Rust crate percpu's layout (areas inside .percpu)";
+    case LayoutKind::linux: return ", Linux layout";
+  }
+  return "";
+}
+
 Json variable_json(const Variable& v) {
   Json j;
   j["name"] = v.name;
@@ -43,6 +53,7 @@ Json layout_json(const Layout& l) {
   j["arch"] = l.arch;
   j["elf_class"] = l.elf_class;
   j["model"] = model_name(l.model);
+  j["kind"] = kind_name(l.kind);
   j["template_vma"] = l.template_vma;
   j["template_lma"] = l.template_lma;
   j["template_size"] = l.template_size;
@@ -67,7 +78,7 @@ std::string rpad(const std::string& s, size_t width) { return s.size() >= width 
 void write_summary(std::ostream& out, const Report& r) {
   const Layout& l = r.layout;
   out << "percpu-check: " << r.file << "\n";
-  out << "  arch        " << l.arch << " (ELF" << l.elf_class << "), " << model_name(l.model) << " model\n";
+  out << "  arch        " << l.arch << " (ELF" << l.elf_class << "), " << model_name(l.model) << " model" << kind_summary(l.kind) << "\n";
   out << "  template    VMA " << hex(l.template_vma) << ", LMA " << hex(l.template_lma) << ", " << l.template_size
       << " bytes, align " << l.template_align << "\n";
   if (l.cpu_count) {
@@ -137,6 +148,16 @@ void write_false_sharing(std::ostream& out, const Layout& l) {
 }
 
 }  // namespace
+
+const char* kind_name(LayoutKind kind) {
+  switch (kind) {
+    case LayoutKind::percpu: return "percpu";
+    case LayoutKind::rom: return "rom";
+    case LayoutKind::rust_crate: return "rust-crate";
+    case LayoutKind::linux: return "linux";
+  }
+  return "?";
+}
 
 void detail::write_rules(std::ostream& out, const Report& r, bool failures_only) {
   if (!failures_only) out << "\nrules\n";
