@@ -338,19 +338,35 @@ BoundedElf view_elf(const ByteSource& source, const std::string& name, const std
   return viewer.view<Elf64>(template_section, symbol_names);
 }
 
+namespace {
+
+// Why a file that is not a regular file cannot be read ("" for a regular file).
+const char* not_regular(mode_t mode) {
+  if (S_ISREG(mode)) return "";
+  if (S_ISDIR(mode)) return "is a directory";
+  if (S_ISFIFO(mode)) return "is a FIFO (named pipe), not a regular file";
+  if (S_ISCHR(mode)) return "is a character device, not a regular file";
+  if (S_ISBLK(mode)) return "is a block device, not a regular file";
+  if (S_ISSOCK(mode)) return "is a socket, not a regular file";
+  return "not a regular file";
+}
+
+}  // namespace
+
 BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
                          const std::vector<std::string>& symbol_names) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw ElfError(path + ": cannot open: " + std::strerror(errno));
+  // stat() first: open() of a FIFO without a writer blocks (and a device may have side effects),
+  // so anything but a regular file is refused before it is opened. O_NONBLOCK and the fstat()
+  // re-check cover a file replaced between the two calls.
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
+  if (::stat(path.c_str(), &st) != 0) throw ElfError(path + ": cannot open: " + std::strerror(errno));
+  if (*not_regular(st.st_mode)) throw ElfError(path + ": " + not_regular(st.st_mode));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) throw ElfError(path + ": cannot open: " + std::strerror(errno));
+  if (::fstat(fd, &st) != 0 || *not_regular(st.st_mode)) {
     const int saved = errno;
     ::close(fd);
-    throw ElfError(path + ": cannot read: " + std::strerror(saved));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw ElfError(path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
+    throw ElfError(path + ": " + (*not_regular(st.st_mode) ? not_regular(st.st_mode) : std::strerror(saved)));
   }
   const FileSource source(fd, static_cast<uint64_t>(st.st_size), path);
   return view_elf(source, path, template_section, symbol_names);
