@@ -133,6 +133,10 @@ Report check_bytes(const uint8_t* data, size_t size, const std::string& name, co
 // The CLI's outputs: --format json (schema "percpu-check/1", docs/percpu-check.md) and the table.
 std::string to_json(const Report& report);
 std::string to_text(const Report& report);
+// to_json(report) written to out as it is produced (no document tree, no string of it all: the
+// CLI's --format json, whose memory stays bounded with a million variables).
+void write_json(std::ostream& out, const Report& report);
+void write_text(std::ostream& out, const Report& report);  // to_text(report), streamed likewise
 // The "kind" of a layout in reports and JSON: "percpu", "rom", "rust-crate", "linux".
 const char* kind_name(LayoutKind kind);
 // The "layout" member of that document, and one of its "variables" (Python's to_dict()).

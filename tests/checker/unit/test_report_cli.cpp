@@ -27,6 +27,36 @@ CliRun cli(std::vector<std::string> args) {
   return {code, out.str(), err.str()};
 }
 
+Options cpus_option(unsigned n) {
+  Options o;
+  o.cpus = n;
+  return o;
+}
+
+// The JSON is streamed (no document tree); its bytes are still what nlohmann's dump(2) writes for
+// the same document: empty and full arrays, skipped rules' reasons, findings, false sharing,
+// and a symbol name that is not UTF-8 (replaced by U+FFFD, not an exception).
+TEST(Report, StreamedJsonIsNlohmannsDump) {
+  const auto& e = fixture::elves();
+  Options hot = cpus_option(4);
+  hot.hot = {"counter"};
+  percpu::check::Report odd = percpu::check::check(e.plain, cpus_option(8));  // findings
+  odd.layout.variables.at(0).name = "bad\xff\xfe utf-8 \"quoted\" \x01";
+  for (const auto& report : {percpu::check::check(e.plain, hot), percpu::check::check(e.plain, Options{}), odd,
+                             percpu::check::check(e.noload, cpus_option(4))}) {
+    std::ostringstream streamed;
+    percpu::check::write_json(streamed, report);
+    const auto tree = nlohmann::ordered_json::parse(streamed.str(), nullptr, true, false);
+    EXPECT_EQ(streamed.str(), tree.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+    EXPECT_EQ(streamed.str(), percpu::check::to_json(report));
+  }
+  const auto report = percpu::check::check(e.plain, hot);
+  const auto& v = report.layout.variables.at(0);
+  EXPECT_EQ(percpu::check::to_json(v), nlohmann::ordered_json::parse(percpu::check::to_json(v)).dump(2) + "\n");
+  EXPECT_EQ(percpu::check::to_json(report.layout),
+            nlohmann::ordered_json::parse(percpu::check::to_json(report.layout)).dump(2) + "\n");
+}
+
 TEST(Report, JsonSchema) {
   Options o;
   o.cpus = 4;
