@@ -41,6 +41,13 @@ size_t OwnedText::to_source(size_t stripped_offset) const {
   return offset;
 }
 
+size_t OwnedText::stripped_block_offset() const {
+  size_t offset = block_begin;
+  for (const Span& r : removed)
+    if (r.end <= block_begin) offset -= r.end - r.begin;
+  return offset;
+}
+
 namespace {
 
 // "/* percpu-ldgen: begin cpus=4 vma=zero */" -> cpus, vma. Returns false when unreadable.
@@ -84,6 +91,10 @@ OwnedText find_owned(const Lexer& lexer) {
       size_t begin = c.begin;
       if (begin >= kBlockLead.size() && source.substr(begin - kBlockLead.size(), kBlockLead.size()) == kBlockLead)
         begin -= kBlockLead.size();
+      // A CRLF file's lead is "\r\n  " (the block never follows a '\r' of the file itself: it goes
+      // right after the last token of an output section).
+      if (begin > 0 && source[begin - 1] == '\r' && source[begin] == '\n') --begin;
+      owned.block_begin = begin;
       owned.removed.push_back({begin, comments[j].end});
       i = j;
     } else if (c.text == kInlineOpen) {

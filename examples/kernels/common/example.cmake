@@ -7,6 +7,11 @@
 #
 #   example_kernel(<target>)  adds the shared per-CPU checks, the runtime (percpu::kernel_runtime),
 #                             EXAMPLE_CPUS and the flags, and names the image <target>.elf.
+#   example_storm_kernels(<script> <sources>...)  adds the interrupt-storm kernels storm.elf
+#                             (guarded forms), storm_raw.elf (the _raw forms) and storm_split.elf
+#                             (raw read + raw write), built from common/storm.cpp and the arch's
+#                             storm sources, linked with <script> (not built by default:
+#                             `--target storm storm_raw storm_split`).
 include_guard(GLOBAL)
 
 set(EXAMPLE_CPUS 4 CACHE STRING "CPUs the kernel reserves per-CPU areas for (boot it with -smp EXAMPLE_CPUS)")
@@ -26,8 +31,24 @@ if(NOT TARGET percpu::kernel_runtime)
 endif()
 
 function(example_kernel target)
+  target_sources(${target} PRIVATE "${EXAMPLE_COMMON_DIR}/example.cpp")
+  _example_kernel_common(${target})
+endfunction()
+
+function(example_storm_kernels script)
+  set(mode 0)
+  foreach(target storm storm_raw storm_split)
+    add_executable(${target} EXCLUDE_FROM_ALL ${ARGN} "${EXAMPLE_COMMON_DIR}/storm.cpp")
+    _example_kernel_common(${target})
+    target_compile_definitions(${target} PRIVATE STORM_MODE=${mode})
+    math(EXPR mode "${mode} + 1")
+  endforeach()
+  percpu_generate_linker_script(OUT storm.percpu.ld SCRIPT ${script} CPUS ${EXAMPLE_CPUS}
+                                TARGET storm storm_raw storm_split)
+endfunction()
+
+function(_example_kernel_common target)
   target_sources(${target} PRIVATE
-    "${EXAMPLE_COMMON_DIR}/example.cpp"
     "${EXAMPLE_COMMON_DIR}/console.cpp"
     "${EXAMPLE_COMMON_DIR}/freestanding.cpp")
   target_link_libraries(${target} PRIVATE percpu::kernel_runtime)

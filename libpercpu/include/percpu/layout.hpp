@@ -59,6 +59,10 @@ inline constexpr const char* kImageSymbol = "_percpu_image";
 // its two defects: NOLOAD (the initial values are lost) and the 64-only rounding (see stride()).
 inline constexpr uint64_t kCrateStrideAlign = 64;
 
+// The namespace PERCPU_DEFINE puts each variable's storage in (percpu.hpp spells it; a macro
+// cannot take a constant). percpu-check finds per-CPU variables outside the template by it.
+inline constexpr const char* kStorageNamespace = "percpu_storage";
+
 // Where the template lives in the virtual address space.
 enum class AddressModel : uint8_t {
   // The template is linked at VMA 0 and loaded at _percpu_start: a variable's symbol value IS
