@@ -172,7 +172,9 @@ bool is_rust_crate(const Analysis& a) {
 
 LayoutKind layout_kind(const Analysis& a) {
   if (a.options.profile == Profile::linux) return LayoutKind::linux;
-  if (a.image) return LayoutKind::rom;
+  // _percpu_image at the start symbol: the template is loaded in place as CPU 0's area (a script
+  // whose MEMORY has one RAM region); the runtime copies nothing from it: the ordinary layout.
+  if (a.image && !(a.start && a.image->value == a.start->value)) return LayoutKind::rom;
   return is_rust_crate(a) ? LayoutKind::rust_crate : LayoutKind::percpu;
 }
 

@@ -226,7 +226,7 @@ Outcome areas_start_is_load_address(const Analysis& a, Verdict& v) {
 // ROM/flash model: the template's image is in the file at _percpu_image (its load address), and
 // nothing the program uses at run time lies on it (init() copies it into the areas).
 Outcome rom_image(const Analysis& a, Verdict& v) {
-  if (!is_rom(a)) return skip("no " + a.names.image + " symbol: not the ROM/flash layout");
+  if (!is_rom(a)) return skip("not the ROM/flash layout (no " + a.names.image + " symbol away from the areas)");
   if (!a.tmpl) return skip(kNoTemplate);
   const uint64_t image = a.image->value;
   const uint64_t size = a.layout.template_size;
@@ -255,7 +255,7 @@ Outcome rom_image(const Analysis& a, Verdict& v) {
 // ROM/flash model: every byte of the areas is reserved by an allocated section (in RAM), so that
 // the linker puts nothing else there.
 Outcome rom_areas(const Analysis& a, Verdict& v) {
-  if (!is_rom(a)) return skip("no " + a.names.image + " symbol: not the ROM/flash layout");
+  if (!is_rom(a)) return skip("not the ROM/flash layout (no " + a.names.image + " symbol away from the areas)");
   if (!a.tmpl) return skip(kNoTemplate);
   if (!a.start) return skip(missing(a.names.start));
   if (!a.end) return skip(missing(a.names.end));
@@ -397,7 +397,9 @@ Outcome areas_no_overlap(const Analysis& a, Verdict& v) {
       v.fail(range + " (load " + hex(lstart) + ") overlap section " + s.name + " loaded at [" + hex(*lma) + ", " +
                  hex(*lma + s.size) + ") (LMA)", hint);
   }
-  const bool template_at_start = a.template_lma && *a.template_lma + delta == start;
+  // In the ROM/flash model no image is loaded at the areas (init() copies it there from the load
+  // region), even when translating the image's LMA by the data's delta lands on the start symbol.
+  const bool template_at_start = !is_rom(a) && a.template_lma && *a.template_lma + delta == start;
   for (size_t i = 0; i < a.elf.segments.size(); ++i) {
     const ElfSegment& p = a.elf.segments[i];
     if (p.type != PT_LOAD || p.memsz == 0) continue;
