@@ -67,11 +67,11 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
 
 int run(const Command& command, std::ostream& out) {
   const Report report = check(command.file, command.options);
-  if (command.format == "json") out << to_json(report);
+  if (command.format == "json") write_json(out, report);
   else if (command.format == "svg") out << to_svg(report.layout);
   else if (command.format == "html") out << to_html(report);
   else if (command.quiet) out << failures_to_text(report);
-  else out << to_text(report);
+  else write_text(out, report);
   out.flush();
   return report.ok() ? cli::kExitOk : cli::kExitCheckFailed;
 }
