@@ -20,6 +20,8 @@ struct Names {
   std::string load_start;
   std::string load_end;
   std::string stride;
+  std::string image;    // the ROM/flash model's image symbol (layout::kImageSymbol)
+  std::string hot_end;  // end of the hot part (layout::kHotEndSymbol)
 };
 
 Names names_for(const Options& options);
@@ -44,6 +46,8 @@ struct Analysis {
   const ElfSymbol* load_start = nullptr;
   const ElfSymbol* load_end = nullptr;
   const ElfSymbol* stride = nullptr;
+  const ElfSymbol* image = nullptr;            // defined: the ROM/flash model
+  const ElfSymbol* hot_end = nullptr;
   std::optional<uint64_t> template_lma;        // when a PT_LOAD holds the template
   std::optional<uint64_t> image_delta;         // VMA - LMA of the rest of the image
   std::vector<Swallowed> swallowed;             // per-CPU variables outside every template section
@@ -56,6 +60,11 @@ std::string storage_symbol_marker();
 
 // Builds the analysis (and its layout); never throws for layouts that break rules.
 Analysis analyze(ElfModel elf, const Options& options);
+
+// A section that takes address space in the image: allocated, not empty, not the null section and
+// not .tbss (NOBITS TLS: its addresses are each thread's, not the image's). The sections the
+// layout's addresses are compared with.
+bool occupies_image(const ElfSection& section);
 
 // The PT_LOAD segment that holds the section (by address and, for file-backed sections, offset).
 const ElfSegment* segment_of(const ElfModel& elf, const ElfSection& section);
@@ -71,7 +80,6 @@ struct FalseSharing {
 std::vector<FalseSharing> false_sharing(const Layout& layout);
 
 std::string demangle(const std::string& symbol);
-std::string hex(uint64_t value);
 
 // The rules part of the table; failures_only: just the FAIL lines (--quiet).
 void write_rules(std::ostream& out, const Report& report, bool failures_only);

@@ -65,14 +65,14 @@ ElfModel parse_with_lief(const std::vector<uint8_t>& image, const std::string& n
                          const std::string& template_section) {
   try {
     std::unique_ptr<LIEF::ELF::Binary> binary = LIEF::ELF::Parser::parse(image, name);
-    if (!binary) throw ElfError(name + ": LIEF could not parse the ELF headers");
+    if (!binary) throw ElfError(name, "LIEF could not parse the ELF headers");
     return to_model(*binary, template_section);
   } catch (const ElfError&) {
     throw;
   } catch (const std::exception& e) {
-    throw ElfError(name + ": LIEF: " + e.what());
+    throw ElfError(name, std::string("LIEF: ") + e.what());
   } catch (...) {
-    throw ElfError(name + ": LIEF failed on this file");
+    throw ElfError(name, "LIEF failed on this file");
   }
 }
 

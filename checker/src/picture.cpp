@@ -13,7 +13,6 @@
 namespace percpu::check {
 namespace {
 
-using detail::hex;
 using detail::xml;
 
 constexpr uint64_t kLine = 64;        // bytes per row: one cache line

@@ -65,10 +65,11 @@ bool read_begin_marker(std::string_view text, unsigned& cpus, bool& delta) {
     if (n > 0xFFFFFFFFul) return false;
   }
   cpus = static_cast<unsigned>(n);
-  const std::string_view model = rest.substr(v + 5, 5);
-  if (model == "zero ") delta = false;
-  else if (model == "delta") delta = true;
-  else return false;
+  const std::string_view tail = rest.substr(v + 5);
+  const std::string name(tail.substr(0, tail.find(' ')));
+  percpu::layout::AddressModel model = percpu::layout::AddressModel::zero;
+  if (!percpu::layout::parse(name.c_str(), model)) return false;
+  delta = model == percpu::layout::AddressModel::delta;
   return true;
 }
 

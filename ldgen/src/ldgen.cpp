@@ -11,8 +11,9 @@ namespace percpu::ldgen {
 namespace {
 
 void check_options(const InjectOptions& o) {
-  if (o.cpus == 0) throw std::invalid_argument("--cpus must be at least 1");
-  if (!o.after.empty() && !o.before.empty()) throw std::invalid_argument("--after and --before exclude each other");
+  require_cpu_count(o.cpus);
+  if (!o.after.empty() && !o.before.empty())
+    throw InvalidArgument("before", "'" + o.before + "'", "empty when after is given");
 }
 
 // A CRLF file stays CRLF: what ldgen inserts uses the line ending of the file's first line.
@@ -58,7 +59,9 @@ std::optional<ScriptError> hand_edit(std::string_view script, const detail::Owne
                                      const detail::Lexer& original, const InjectOptions& options) {
   if (owned.removed.empty()) return std::nullopt;
   const std::string what = "percpu-ldgen's insertions differ from what it writes here for cpus=" +
-                           std::to_string(owned.cpus) + " vma=" + (owned.vma_delta ? "delta" : "zero") +
+                           std::to_string(owned.cpus) + " vma=" +
+                           percpu::layout::to_string(owned.vma_delta ? percpu::layout::AddressModel::delta
+                                                                     : percpu::layout::AddressModel::zero) +
                            " from this line on (text edited between its markers, or the script around them "
                            "changed); pass --force to discard them and write them again";
   if (!owned.block_found) return original.error_at(owned.removed.front().begin, what);
@@ -123,6 +126,33 @@ BlockInfo inspect_block(std::string_view script, const std::string& source_name)
     if (const std::optional<ScriptError> edited = hand_edit(script, owned, lexer, options)) info.edited = edited->what();
   }
   return info;
+}
+
+BlockCheck check_block(std::string_view script, const InjectOptions& options) {
+  check_options(options);
+  BlockCheck result;
+  result.found = inspect_block(script, options.source_name);
+  if (!result.found.owned_by_ldgen) result.state = BlockState::missing;
+  else if (result.found.cpus != options.cpus || result.found.vma != options.vma) result.state = BlockState::other_parameters;
+  else if (!result.found.edited.empty()) result.state = BlockState::edited;
+  else if (inject(script, options) != script) result.state = BlockState::stale;
+  else result.state = BlockState::up_to_date;
+  return result;
+}
+
+std::string describe(const BlockCheck& check, const InjectOptions& options) {
+  const std::string file = options.source_name + ": ";
+  switch (check.state) {
+    case BlockState::up_to_date: return "";
+    case BlockState::missing: return file + "no percpu-ldgen block";
+    case BlockState::other_parameters:
+      return file + "the block is for cpus=" + std::to_string(check.found.cpus) +
+             " vma=" + percpu::layout::to_string(check.found.vma) + ", wanted cpus=" + std::to_string(options.cpus) +
+             " vma=" + percpu::layout::to_string(options.vma);
+    case BlockState::edited: return check.found.edited;  // "file:line:col: message"
+    case BlockState::stale: return file + "the block is out of date (regenerate it)";
+  }
+  return "";
 }
 
 }  // namespace percpu::ldgen

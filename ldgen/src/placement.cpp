@@ -170,6 +170,11 @@ void use_regions(Plan& plan) {
                                     (plan.prev ? plan.prev->name : std::string("none")) +
                                     ") is not placed with '> REGION'; pass --after NAME naming a section in "
                                     "the RAM region");
+  // The zero model links the template at VMA 0: flash mapped at address 0 (Cortex-M) is there.
+  if (!plan.shape.delta && !plan.s.region_at_zero.empty())
+    plan.lexer.fail(plan.where, "MEMORY region " + plan.s.region_at_zero.front() +
+                                    " starts at address 0, where the zero address model links the template "
+                                    "(.percpu at VMA 0 would overlap it); pass --vma delta");
   plan.shape.regions = true;
   plan.shape.region = plan.prev->region;
   plan.shape.load_region = plan.prev->lma_region.empty() ? plan.prev->region : plan.prev->lma_region;
@@ -217,6 +222,15 @@ void use_phdrs(Plan& plan, Index prev) {
     for (unsigned k = 2; taken(n); ++k) n = base + std::to_string(k);
     return n;
   };
+  // The ELF and program headers are loaded below the lowest address of their segment's sections;
+  // with the template at VMA 0 there is no room (lld: "could not allocate headers"; GNU ld puts
+  // a higher-half .text at VMA 0 with them).
+  for (const PhdrEntry& e : s.phdr_entries)
+    if (e.loads_headers && !plan.shape.delta)
+      plan.lexer.fail(e.whole.begin, "program header '" + e.name +
+                                         "' loads the ELF headers (FILEHDR/PHDRS), which need room below its "
+                                         "sections, but the zero address model links the template at VMA 0; "
+                                         "pass --vma delta, or drop FILEHDR PHDRS");
   const std::vector<std::string> current = phdrs_in_effect(s, prev);
   size_t at = s.phdrs_close;
   for (const PhdrEntry& e : s.phdr_entries)

@@ -34,6 +34,7 @@ char* volatile const g_word_end = _percpu_end;
 char* volatile const g_word_load_start = _percpu_load_start;
 char* volatile const g_word_load_end = _percpu_load_end;
 char* volatile const g_word_stride = _percpu_stride;
+char* volatile const g_word_image = _percpu_image;  // 0 unless the ROM/flash model
 
 uintptr_t word(char* volatile const& w) { return reinterpret_cast<uintptr_t>(w); }
 #endif
@@ -61,8 +62,13 @@ size_t adopt_reserved_areas(bool copy) {
   const uintptr_t stride = area_stride();
   const size_t count = end > start ? (end - start) / stride : 0;
   if (count == 0) return 0;
-  // CPU 0's area is the template as loaded: the others are copied from it.
-  if (copy) copy_template_into(start, count, stride, reinterpret_cast<const void*>(start), 1);
+  // ROM/flash model: no area is loaded, every one is copied from the image in the load region.
+  // Otherwise CPU 0's area is the template as loaded: the others are copied from it.
+  const uintptr_t image = word(g_word_image);
+  if (copy && image != 0 && image != start)
+    copy_template_into(start, count, stride, reinterpret_cast<const void*>(image), 0);
+  else if (copy)
+    copy_template_into(start, count, stride, reinterpret_cast<const void*>(start), 1);
   g_areas = AreaState{start, stride, count};
   return count;
 #endif
@@ -81,6 +87,7 @@ const char* to_string(InitError error) noexcept {
     case InitError::zero_cpus: return "zero_cpus";
     case InitError::out_of_memory: return "out_of_memory";
     case InitError::no_reserved_areas: return "no_reserved_areas";
+    case InitError::already_initialized: return "already_initialized";
   }
   return "unknown";
 }
@@ -112,18 +119,23 @@ size_t area_alignment() noexcept {
   return stride & (0 - stride);
 }
 
-size_t init() noexcept {
-  if (detail::g_reserved_init_done) return 0;
-  const size_t count = detail::adopt_reserved_areas(true);
-  if (count != 0) detail::g_reserved_init_done = true;
-  return count;
+namespace {
+
+InitResult adopt(bool copy) noexcept {
+  const size_t count = detail::adopt_reserved_areas(copy);
+  if (count == 0) return {0, InitError::no_reserved_areas};
+  detail::g_reserved_init_done = true;
+  return {count, InitError::none};
 }
 
-size_t init_in_place() noexcept {
-  const size_t count = detail::adopt_reserved_areas(false);
-  if (count != 0) detail::g_reserved_init_done = true;
-  return count;
+}  // namespace
+
+InitResult init() noexcept {
+  if (detail::g_reserved_init_done) return {percpu_area_num(), InitError::already_initialized};
+  return adopt(true);
 }
+
+InitResult init_in_place() noexcept { return adopt(false); }
 
 InitResult init(void* base, size_t cpu_count) noexcept {
   if (base == nullptr) return {0, InitError::null_base};
@@ -134,9 +146,10 @@ InitResult init(void* base, size_t cpu_count) noexcept {
   detail::g_areas = detail::AreaState{0, area_stride(), 1};
   return {1, InitError::none};
 #else
-  const void* source = detail::g_pristine_template != nullptr
-                           ? detail::g_pristine_template
-                           : static_cast<const void*>(detail::g_word_start);
+  const uintptr_t image = detail::word(detail::g_word_image);
+  const void* source = detail::g_pristine_template != nullptr ? detail::g_pristine_template
+                       : image != 0                           ? reinterpret_cast<const void*>(image)
+                                                              : static_cast<const void*>(detail::g_word_start);
   const uintptr_t b = reinterpret_cast<uintptr_t>(base);
   detail::copy_template_into(b, cpu_count, area_stride(), source, 0);
   detail::g_areas = detail::AreaState{b, area_stride(), cpu_count};

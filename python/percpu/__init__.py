@@ -7,8 +7,14 @@ Three things, each a thin call into the same C++ libraries the command-line tool
 - :func:`inspect`: the per-CPU layout of a linked ELF file (variables, stride, areas);
 - :func:`check`: percpu-check's verdict on it (``Report.ok``, ``Report.findings``).
 
-Errors are :class:`LinkerScriptError` (with ``file``, ``line``, ``column``) and :class:`ElfError`,
-both subclasses of :class:`Error` and of :class:`ValueError`; their text is the CLIs' text.
+Every error the package raises is a :class:`Error`; its text is the CLIs' text:
+
+- :class:`UsageError` (also a :class:`ValueError`): an argument out of its domain (``cpus=0``);
+- :class:`LinkerScriptError` (also a :class:`ValueError`): ``file``, ``line``, ``column``;
+- :class:`ElfError` (also a :class:`ValueError`): an ELF file percpu-check cannot read;
+- :class:`FileError` (also an :class:`OSError`): a file that cannot be read; a missing one is a
+  :class:`MissingFileError`, also a :class:`FileNotFoundError`. For ``inspect``/``check`` these
+  are :class:`ElfFileError` / :class:`MissingElfError`, which are ElfErrors as well.
 """
 
 import os as _os
@@ -28,17 +34,22 @@ except ImportError as _error:  # a shared library the extension links is missing
 __version__: str = _percpu.__version__
 
 Error = _percpu.Error
+UsageError = _percpu.UsageError
 LinkerScriptError = _percpu.LinkerScriptError
 ElfError = _percpu.ElfError
+FileError = _percpu.FileError
+MissingFileError = _percpu.MissingFileError
+DirectoryError = _percpu.DirectoryError
+ElfFileError = _percpu.ElfFileError
+MissingElfError = _percpu.MissingElfError
+Layout = _percpu.Layout
+Variable = _percpu.Variable
+Report = _percpu.Report
+Finding = _percpu.Finding
+BlockInfo = _percpu.BlockInfo
+BlockCheck = _percpu.BlockCheck
 
 _PathLike = _Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"]
-
-
-def _require(half: str) -> None:
-    if not getattr(_percpu, "has_" + half):
-        raise NotImplementedError(
-            "percpu: this build of percpu._percpu was made without the {} library".format(half)
-        )
 
 
 def inject(script_text: str, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
@@ -49,21 +60,33 @@ def inject(script_text: str, cpus: int, after: _Optional[str] = None, before: _O
     placement percpu-ldgen chooses); ``vma`` is ``"zero"`` or ``"delta"``. ``source_name`` is the
     file name used in error messages. Raises :class:`LinkerScriptError`.
     """
-    _require("ldgen")
     return _percpu.inject(script_text, cpus, after=after, before=before, vma=vma, source_name=source_name)
 
 
 def inject_file(path: _PathLike, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
                 vma: str = "zero") -> str:
-    """:func:`inject` on the contents of the file at ``path`` (named in error messages)."""
-    with open(path, "r", encoding="utf-8", errors="surrogateescape", newline="") as script:
-        text = script.read()
-    return inject(text, cpus, after, before, vma, source_name=_os.fsdecode(path))
+    """:func:`inject` on the contents of the file at ``path`` (named in error messages).
+
+    The file is read as percpu-ldgen reads it: at most 64 MiB (a pipe or device too). Raises
+    :class:`MissingFileError` (also a ``FileNotFoundError``) / :class:`FileError` (an ``OSError``)
+    when the file cannot be read.
+    """
+    return _percpu.inject_file(path, cpus, after=after, before=before, vma=vma)
+
+
+def check_block(script_text: str, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
+                vma: str = "zero", *, source_name: str = "<string>") -> "BlockCheck":
+    """Whether ``script_text`` holds exactly the block :func:`inject` would write (``percpu-ldgen --check``).
+
+    ``BlockCheck.state`` is ``"up_to_date"``, ``"missing"``, ``"other_parameters"``, ``"edited"``
+    (text between ldgen's markers is not what ldgen writes) or ``"stale"``;
+    ``BlockCheck.reason`` is the CLI's one-line explanation; ``bool(result)`` is True when up to date.
+    """
+    return _percpu.check_block(script_text, cpus, after=after, before=before, vma=vma, source_name=source_name)
 
 
 def emit_fragment(cpus: int, vma: str = "zero") -> str:
     """The ``.percpu`` block alone, for scripts assembled by hand."""
-    _require("ldgen")
     return _percpu.emit_fragment(cpus, vma=vma)
 
 
@@ -75,29 +98,27 @@ def inspect(path: _PathLike, profile: str = "percpu", *, cpus: _Optional[int] = 
     ``load_end_symbol`` override the profile's names (as the CLI's options do). Raises
     :class:`ElfError` when the file cannot be read.
     """
-    _require("checker")
     return _percpu.inspect(path, cpus=cpus, profile=profile, **names)
 
 
 def check(path: _PathLike, cpus: _Optional[int] = None, profile: str = "percpu", *,
-          hot: "tuple[str, ...] | list[str]" = (), **names: str) -> "Report":
+          hot: "tuple[str, ...] | list[str]" = (), percpu_symbols: "tuple[str, ...] | list[str]" = (),
+          **names: str) -> "Report":
     """percpu-check's verdict on the ELF file at ``path``: ``Report.ok``, ``Report.findings``.
 
     ``cpus`` is the CPU count the layout must have (None: whatever it has); ``hot`` names (or glob
-    patterns) of hot variables for false-sharing hints. ``Report.to_dict()`` equals the CLI's
+    patterns) of hot variables for false-sharing hints; ``percpu_symbols`` names symbols that are
+    per-CPU variables (the CLI's ``--percpu-symbol``: each must lie in the template, rule
+    ``variables.swallowed``). ``Report.to_dict()`` equals the CLI's
     ``--format json`` output. Raises :class:`ElfError` when the file cannot be read.
     """
-    _require("checker")
-    return _percpu.check(path, cpus=cpus, profile=profile, hot=list(hot), **names)
+    return _percpu.check(path, cpus=cpus, profile=profile, hot=list(hot), percpu_symbols=list(percpu_symbols),
+                         **names)
 
-
-if _percpu.has_checker:
-    Layout = _percpu.Layout
-    Variable = _percpu.Variable
-    Report = _percpu.Report
-    Finding = _percpu.Finding
 
 __all__ = [
-    "__version__", "Error", "LinkerScriptError", "ElfError", "Layout", "Variable", "Report", "Finding",
-    "inject", "inject_file", "emit_fragment", "inspect", "check",
+    "__version__", "Error", "UsageError", "LinkerScriptError", "ElfError", "FileError", "MissingFileError",
+    "DirectoryError", "ElfFileError", "MissingElfError", "Layout", "Variable", "Report", "Finding", "BlockInfo",
+    "BlockCheck",
+    "inject", "inject_file", "check_block", "emit_fragment", "inspect", "check",
 ]

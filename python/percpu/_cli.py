@@ -25,13 +25,7 @@ def _write(stream: TextIO, data: bytes) -> None:
         stream.flush()
 
 
-EXIT_BAD_INPUT = 2
-
-
-def _run(main: Optional[_CliMain], program: str, args: Optional[Sequence[str]]) -> int:
-    if main is None:  # the module was built while that library was missing (see python/CMakeLists.txt)
-        sys.stderr.write("{}: this build of the percpu package does not include it\n".format(program))
-        return EXIT_BAD_INPUT
+def _run(main: _CliMain, program: str, args: Optional[Sequence[str]]) -> int:
     argv = [program] + list(sys.argv[1:] if args is None else args)
     code, out, err = main(argv)
     _write(sys.stdout, out)
@@ -41,12 +35,12 @@ def _run(main: Optional[_CliMain], program: str, args: Optional[Sequence[str]]) 
 
 def ldgen(args: Optional[Sequence[str]] = None) -> int:
     """Runs percpu-ldgen with ``args`` (default: sys.argv[1:]); returns its exit code."""
-    return _run(getattr(_percpu, "ldgen_main", None), "percpu-ldgen", args)
+    return _run(_percpu.ldgen_main, "percpu-ldgen", args)
 
 
 def check(args: Optional[Sequence[str]] = None) -> int:
     """Runs percpu-check with ``args`` (default: sys.argv[1:]); returns its exit code."""
-    return _run(getattr(_percpu, "check_main", None), "percpu-check", args)
+    return _run(_percpu.check_main, "percpu-check", args)
 
 
 def ldgen_entry() -> None:
@@ -63,7 +57,6 @@ _USAGE = """usage: python -m percpu {ldgen,check} [ARGS...]
   check   percpu-check: verify and inspect the per-CPU layout of an ELF file (see `check --help`)
 """
 
-EXIT_USAGE = 64  # the tools' usage-error code
 
 
 def main(args: Optional[Sequence[str]] = None) -> int:
@@ -71,16 +64,16 @@ def main(args: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if args is None else args)
     if not argv:
         sys.stderr.write(_USAGE)
-        return EXIT_USAGE
+        return _percpu.EXIT_USAGE
     if argv[0] in ("-h", "--help"):
         sys.stdout.write(_USAGE)
-        return 0
+        return _percpu.EXIT_OK
     if argv[0] == "--version":
         sys.stdout.write("percpu {}\n".format(_percpu.__version__))
-        return 0
+        return _percpu.EXIT_OK
     commands = {"ldgen": ldgen, "check": check}
     command = commands.get(argv[0])
     if command is None:
         sys.stderr.write("python -m percpu: unknown command '{}'\n{}".format(argv[0], _USAGE))
-        return EXIT_USAGE
+        return _percpu.EXIT_USAGE
     return command(argv[1:])

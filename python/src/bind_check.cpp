@@ -1,41 +1,40 @@
 // The percpu-check half of the module: inspect(), check(), the layout model and check_main().
 #include "common.hpp"
 
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
 
-#if PERCPU_PY_HAVE_CHECKER
 // GNU dialects (-std=gnu++17) predefine `linux` as 1, which would turn Profile::linux into a number.
 #ifdef linux
 #undef linux
 #endif
 #include <percpu/check.hpp>
-#endif
+
+#include "check_cli.hpp"
 
 namespace percpu::python {
 namespace {
 
-#if PERCPU_PY_HAVE_CHECKER
 namespace check = percpu::check;
 
 check::Profile profile_named(const std::string& name) {
   if (name == "percpu") return check::Profile::percpu;
   if (name == "linux") return check::Profile::linux;
-  throw py::value_error("profile must be 'percpu' or 'linux', not '" + name + "'");
+  throw percpu::InvalidArgument("profile", "'" + name + "'", "'percpu' or 'linux'");
 }
 
 // The keyword arguments of inspect() and check(), as the CLI's options.
-check::Options options_from(std::optional<unsigned> cpus, const std::string& profile,
-                            const std::vector<std::string>& hot, const std::string& section,
+check::Options options_from(const py::object& cpus, const std::string& profile,
+                            const std::vector<std::string>& hot, const std::vector<std::string>& percpu_symbols,
+                            const std::string& section,
                             const std::string& start_symbol, const std::string& end_symbol,
                             const std::string& load_start_symbol, const std::string& load_end_symbol) {
-  if (cpus && *cpus == 0) throw py::value_error("cpus must be at least 1 (as the CLI's --cpus)");
   check::Options options;
-  options.cpus = cpus;
+  options.cpus = optional_cpu_count(cpus);
   options.profile = profile_named(profile);
   options.hot = hot;
+  options.percpu_symbols = percpu_symbols;
   options.section = section;
   options.start_symbol = start_symbol;
   options.end_symbol = end_symbol;
@@ -44,11 +43,6 @@ check::Options options_from(std::optional<unsigned> cpus, const std::string& pro
   return options;
 }
 
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 // to_dict() is json.loads of the CLI's own JSON for the object, so the Python dicts and
 // `percpu-check --format json` can never drift apart.
@@ -58,8 +52,11 @@ py::object json_dict(const T& value) {
 }
 
 // ElfError -> percpu.ElfError with the CLI's one-line reason.
-void raise_elf_error(const check::ElfError& error) {
-  PyErr_SetObject(error_types().elf_error, py::str(error.what()).ptr());
+void set_elf_error(const check::ElfError& error) {
+  PyObject* type = error_types().elf_error;
+  py::object instance = py::reinterpret_borrow<py::object>(type)(to_str(error.what()));
+  instance.attr("path") = to_str(error.path());
+  PyErr_SetObject(type, instance.ptr());
 }
 
 // inspect() and check() take the same arguments (the CLI's options) and differ only in what they
@@ -68,31 +65,34 @@ template <typename Result, Result (*Run)(const std::string&, const check::Option
 void def_file_reader(py::module_& m, const char* name, const char* doc) {
   m.def(
       name,
-      [](const py::object& path, std::optional<unsigned> cpus, const std::string& profile,
-         const std::vector<std::string>& hot, const std::string& section, const std::string& start_symbol,
+      [](const py::object& path, const py::object& cpus, const std::string& profile,
+         const std::vector<std::string>& hot, const std::vector<std::string>& percpu_symbols,
+         const std::string& section, const std::string& start_symbol,
          const std::string& end_symbol, const std::string& load_start_symbol, const std::string& load_end_symbol) {
-        const check::Options options = options_from(cpus, profile, hot, section, start_symbol, end_symbol,
+        const check::Options options = options_from(cpus, profile, hot, percpu_symbols, section, start_symbol, end_symbol,
                                                     load_start_symbol, load_end_symbol);
         const std::string file = to_path(path);
-        py::gil_scoped_release released;
-        return Run(file, options);
+        try {
+          py::gil_scoped_release released;
+          return Run(file, options);
+        } catch (const percpu::IoError& error) {  // an ELF file that cannot be read is an ElfError too
+          raise_io_error(error, error_types().elf_file_error, error_types().missing_elf_error);
+        }
       },
       doc, py::arg("path"), py::kw_only(), py::arg("cpus") = py::none(), py::arg("profile") = "percpu",
-      py::arg("hot") = std::vector<std::string>{}, py::arg("section") = "", py::arg("start_symbol") = "",
+      py::arg("hot") = std::vector<std::string>{}, py::arg("percpu_symbols") = std::vector<std::string>{},
+      py::arg("section") = "", py::arg("start_symbol") = "",
       py::arg("end_symbol") = "", py::arg("load_start_symbol") = "", py::arg("load_end_symbol") = "");
 }
-#endif
 
 }  // namespace
 
 void bind_check(py::module_& m) {
-#if PERCPU_PY_HAVE_CHECKER
-  m.attr("has_checker") = true;
   py::register_exception_translator([](std::exception_ptr thrown) {
     try {
       if (thrown) std::rethrow_exception(thrown);
     } catch (const check::ElfError& error) {
-      raise_elf_error(error);
+      set_elf_error(error);
     }
   });
 
@@ -111,14 +111,16 @@ void bind_check(py::module_& m) {
            "The variable's address in the given CPU's area.")
       .def("to_dict", &json_dict<check::Variable>, "json.loads of this variable in the CLI's JSON.")
       .def("__repr__", [](const check::Variable& v) {
-        return "Variable(name=" + py::repr(to_str(v.name)).cast<std::string>() + ", offset=" + hex(v.offset) +
+        return "Variable(name=" + py::repr(to_str(v.name)).cast<std::string>() + ", offset=" + check::hex(v.offset) +
                ", size=" + std::to_string(v.size) + ", align=" + std::to_string(v.align) + ")";
       });
 
   py::class_<check::Layout>(m, "Layout", "The per-CPU layout of a linked ELF file.")
       .def_readonly("arch", &check::Layout::arch)
       .def_readonly("elf_class", &check::Layout::elf_class)
-      .def_property_readonly("model", [](const check::Layout& l) { return address_model_name(l.model); })
+      .def_property_readonly("model", [](const check::Layout& l) { return percpu::layout::to_string(l.model); })
+      .def_property_readonly("kind", [](const check::Layout& l) { return std::string(check::kind_name(l.kind)); },
+                             "which layout: percpu, rom (ROM/flash), rust-crate (the Rust crate's fragment), linux")
       .def_readonly("template_vma", &check::Layout::template_vma)
       .def_readonly("template_lma", &check::Layout::template_lma)
       .def_readonly("template_size", &check::Layout::template_size)
@@ -133,7 +135,7 @@ void bind_check(py::module_& m) {
       .def("to_svg", &check::to_svg, "The layout as a picture: exactly the CLI's --format svg output.")
       .def("__repr__", [](const check::Layout& l) {
         return "Layout(arch='" + l.arch + "', cpu_count=" + std::to_string(l.cpu_count) +
-               ", stride=" + hex(l.stride) + ", template_size=" + hex(l.template_size) +
+               ", stride=" + check::hex(l.stride) + ", template_size=" + check::hex(l.template_size) +
                ", variables=" + std::to_string(l.variables.size()) + ")";
       });
 
@@ -166,9 +168,6 @@ void bind_check(py::module_& m) {
   m.def(
       "check_main", [](const py::iterable& argv) { return run_cli(&check::cli_main, argv); }, py::arg("argv"),
       "Runs percpu-check's CLI: returns (exit code, stdout bytes, stderr bytes).");
-#else
-  m.attr("has_checker") = false;
-#endif
 }
 
 }  // namespace percpu::python

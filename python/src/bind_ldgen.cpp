@@ -1,24 +1,26 @@
-// The percpu-ldgen half of the module: inject(), emit_fragment(), inspect_block(), ldgen_main().
+// The percpu-ldgen half of the module: inject(), inject_file(), emit_fragment(), inspect_block(),
+// check_block(), ldgen_main().
 #include "common.hpp"
 
 #include <optional>
 #include <string>
 
-#if PERCPU_PY_HAVE_LDGEN
 #include <percpu/ldgen.hpp>
-#endif
+
+#include <percpu/ldgen_files.hpp>
+
+#include "ldgen_cli.hpp"
 
 namespace percpu::python {
 namespace {
 
-#if PERCPU_PY_HAVE_LDGEN
 namespace ldgen = percpu::ldgen;
 
-ldgen::InjectOptions inject_options(unsigned cpus, const std::optional<std::string>& after,
+ldgen::InjectOptions inject_options(py::handle cpus, const std::optional<std::string>& after,
                                     const std::optional<std::string>& before, const std::string& vma,
                                     py::handle source_name) {
   ldgen::InjectOptions options;
-  options.cpus = cpus;
+  options.cpus = cpu_count(cpus);
   options.after = after.value_or("");
   options.before = before.value_or("");
   options.vma = address_model(vma);
@@ -27,9 +29,9 @@ ldgen::InjectOptions inject_options(unsigned cpus, const std::optional<std::stri
 }
 
 // ScriptError -> percpu.LinkerScriptError carrying the same text and the position.
-void raise_script_error(const ldgen::ScriptError& error) {
+void set_script_error(const ldgen::ScriptError& error) {
   PyObject* type = error_types().script_error;
-  py::object instance = py::reinterpret_borrow<py::object>(type)(py::str(error.what()));
+  py::object instance = py::reinterpret_borrow<py::object>(type)(to_str(error.what()));
   instance.attr("file") = to_str(error.file());
   instance.attr("line") = error.line();
   instance.attr("column") = error.column();
@@ -37,24 +39,78 @@ void raise_script_error(const ldgen::ScriptError& error) {
   instance.attr("source_line") = to_str(error.source_line());
   PyErr_SetObject(type, instance.ptr());
 }
-#endif
+
+const char* state_name(ldgen::BlockState state) {
+  switch (state) {
+    case ldgen::BlockState::up_to_date: return "up_to_date";
+    case ldgen::BlockState::missing: return "missing";
+    case ldgen::BlockState::other_parameters: return "other_parameters";
+    case ldgen::BlockState::edited: return "edited";
+    case ldgen::BlockState::stale: return "stale";
+  }
+  return "missing";
+}
+
+// What check_block() returns to Python: the state, what was found, and the CLI's one line.
+struct BlockCheckResult {
+  ldgen::BlockCheck check;
+  std::string reason;
+};
+
+void bind_block_types(py::module_& m) {
+  py::class_<ldgen::BlockInfo>(m, "BlockInfo", "The percpu block found in a linker script.")
+      .def_readonly("present", &ldgen::BlockInfo::present)
+      .def_readonly("owned_by_ldgen", &ldgen::BlockInfo::owned_by_ldgen)
+      .def_readonly("cpus", &ldgen::BlockInfo::cpus)
+      .def_property_readonly("vma",
+                             [](const ldgen::BlockInfo& info) { return percpu::layout::to_string(info.vma); })
+      .def("__repr__", [](const ldgen::BlockInfo& info) {
+        return "BlockInfo(present=" + std::string(info.present ? "True" : "False") +
+               ", owned_by_ldgen=" + (info.owned_by_ldgen ? "True" : "False") +
+               ", cpus=" + std::to_string(info.cpus) + ", vma='" + percpu::layout::to_string(info.vma) + "')";
+      });
+
+  py::class_<BlockCheckResult>(m, "BlockCheck", "Whether a script holds exactly the block inject() would write.")
+      .def_property_readonly("state", [](const BlockCheckResult& r) { return state_name(r.check.state); },
+                             "'up_to_date', 'missing', 'other_parameters', 'edited' or 'stale'")
+      .def_property_readonly("found", [](const BlockCheckResult& r) { return r.check.found; })
+      .def_property_readonly("ok", [](const BlockCheckResult& r) { return r.check.up_to_date(); })
+      .def_property_readonly("reason", [](const BlockCheckResult& r) { return to_str(r.reason); },
+                             "why it is not up to date (percpu-ldgen --check's text); '' when it is")
+      .def("__bool__", [](const BlockCheckResult& r) { return r.check.up_to_date(); })
+      .def("__repr__", [](const BlockCheckResult& r) {
+        return std::string("BlockCheck(state='") + state_name(r.check.state) + "')";
+      });
+}
 
 }  // namespace
 
 void bind_ldgen(py::module_& m) {
-#if PERCPU_PY_HAVE_LDGEN
-  m.attr("has_ldgen") = true;
   py::register_exception_translator([](std::exception_ptr thrown) {
     try {
       if (thrown) std::rethrow_exception(thrown);
     } catch (const ldgen::ScriptError& error) {
-      raise_script_error(error);
+      set_script_error(error);
     }
   });
+  bind_block_types(m);
+
+  m.def(
+      "read_script",
+      [](const py::object& path) {
+        const std::string name = to_path(path);
+        std::string text;
+        {
+          py::gil_scoped_release released;
+          text = ldgen::read_script(name);
+        }
+        return py::bytes(text);
+      },
+      py::arg("path"), "The file's bytes, as percpu-ldgen reads them (at most 64 MiB, else percpu.FileError).");
 
   m.def(
       "inject",
-      [](const py::object& script, unsigned cpus, const std::optional<std::string>& after,
+      [](const py::object& script, const py::object& cpus, const std::optional<std::string>& after,
          const std::optional<std::string>& before, const std::string& vma, const py::object& source_name) {
         const std::string text = to_bytes(script);
         const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, source_name);
@@ -70,24 +126,28 @@ void bind_ldgen(py::module_& m) {
       "The linker script with the .percpu block injected (percpu-ldgen's output).");
 
   m.def(
+      "inject_file",
+      [](const py::object& path, const py::object& cpus, const std::optional<std::string>& after,
+         const std::optional<std::string>& before, const std::string& vma) {
+        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, path);
+        std::string result;
+        {
+          py::gil_scoped_release released;
+          result = ldgen::inject(ldgen::read_script(options.source_name), options);
+        }
+        return to_str(result);
+      },
+      py::arg("path"), py::arg("cpus"), py::kw_only(), py::arg("after") = py::none(),
+      py::arg("before") = py::none(), py::arg("vma") = "zero",
+      "inject() on the contents of the file at path (named in error messages).");
+
+  m.def(
       "emit_fragment",
-      [](unsigned cpus, const std::string& vma) {
+      [](const py::object& cpus, const std::string& vma) {
         return to_str(ldgen::emit_fragment(inject_options(cpus, std::nullopt, std::nullopt, vma,
                                                           py::str("<fragment>"))));
       },
       py::arg("cpus"), py::kw_only(), py::arg("vma") = "zero", "The .percpu block alone.");
-
-  py::class_<ldgen::BlockInfo>(m, "BlockInfo", "The percpu block found in a linker script.")
-      .def_readonly("present", &ldgen::BlockInfo::present)
-      .def_readonly("owned_by_ldgen", &ldgen::BlockInfo::owned_by_ldgen)
-      .def_readonly("cpus", &ldgen::BlockInfo::cpus)
-      .def_property_readonly("vma",
-                             [](const ldgen::BlockInfo& info) { return address_model_name(info.vma); })
-      .def("__repr__", [](const ldgen::BlockInfo& info) {
-        return "BlockInfo(present=" + std::string(info.present ? "True" : "False") +
-               ", owned_by_ldgen=" + (info.owned_by_ldgen ? "True" : "False") +
-               ", cpus=" + std::to_string(info.cpus) + ", vma='" + address_model_name(info.vma) + "')";
-      });
 
   m.def(
       "inspect_block",
@@ -101,11 +161,23 @@ void bind_ldgen(py::module_& m) {
       "Whether the script already holds a .percpu block, and with which parameters.");
 
   m.def(
+      "check_block",
+      [](const py::object& script, const py::object& cpus, const std::optional<std::string>& after,
+         const std::optional<std::string>& before, const std::string& vma, const py::object& source_name) {
+        const std::string text = to_bytes(script);
+        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, source_name);
+        py::gil_scoped_release released;
+        BlockCheckResult result{ldgen::check_block(text, options), ""};
+        result.reason = ldgen::describe(result.check, options);
+        return result;
+      },
+      py::arg("script"), py::arg("cpus"), py::kw_only(), py::arg("after") = py::none(),
+      py::arg("before") = py::none(), py::arg("vma") = "zero", py::arg("source_name") = "<string>",
+      "Whether the script holds exactly the block inject() would write (percpu-ldgen --check).");
+
+  m.def(
       "ldgen_main", [](const py::iterable& argv) { return run_cli(&ldgen::cli_main, argv); },
       py::arg("argv"), "Runs percpu-ldgen's CLI: returns (exit code, stdout bytes, stderr bytes).");
-#else
-  m.attr("has_ldgen") = false;
-#endif
 }
 
 }  // namespace percpu::python

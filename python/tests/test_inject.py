@@ -128,15 +128,79 @@ def test_existing_hand_written_percpu_section_is_refused():
 
 
 def test_bad_arguments_raise_python_errors():
-    with pytest.raises(ValueError):
+    with pytest.raises(percpu.UsageError):
         percpu.inject(PLAIN_LD, 4, vma="sideways")
-    with pytest.raises(TypeError):
+    with pytest.raises(percpu.UsageError):  # an int out of range, not a TypeError (issue 12)
         percpu.inject(PLAIN_LD, -1)
-    with pytest.raises(ValueError):  # std::invalid_argument from ldgen
+    with pytest.raises(percpu.UsageError):  # percpu::InvalidArgument from the ldgen core
         percpu.inject(PLAIN_LD, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(percpu.UsageError):
         percpu.inject(PLAIN_LD, 4, after=".text", before=".bss")
     with pytest.raises(TypeError):
         percpu.inject(42, 4)
     with pytest.raises(FileNotFoundError):
         percpu.inject_file(Path("/nonexistent/kernel.ld"), 4)
+    with pytest.raises(percpu.MissingFileError):
+        percpu.inject_file(Path("/nonexistent/kernel.ld"), 4)
+    with pytest.raises(IsADirectoryError):
+        percpu.inject_file(Path(__file__).parent, 4)
+
+
+def test_inject_file_reads_at_most_64_mib(tmp_path):
+    """The CLI's input cap (docs/ldgen.md, Files) holds for inject_file, files and FIFOs alike."""
+    import os
+    import threading
+    import time
+    cap = 64 << 20
+    limit = tmp_path / "limit.ld"
+    with open(limit, "wb") as f:
+        f.truncate(cap)  # the control: exactly the cap is read (and then refused as a script)
+    with pytest.raises(percpu.LinkerScriptError):
+        percpu.inject_file(limit, 2)
+    with open(limit, "ab") as f:
+        f.write(b" ")
+    with pytest.raises(percpu.Error, match="64 MiB"):
+        percpu.inject_file(limit, 2)
+    fifo = tmp_path / "endless"
+    os.mkfifo(fifo)
+    stop = threading.Event()
+
+    def feed():
+        try:
+            with open(fifo, "wb") as w:
+                while not stop.is_set():
+                    w.write(b"\0" * (1 << 20))
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(percpu.Error, match="64 MiB"):
+            percpu.inject_file(fifo, 2)
+    finally:
+        stop.set()
+        writer.join(10)
+    assert time.monotonic() - started < 5
+
+
+def test_check_block_is_the_cli_check(cli, tmp_path):
+    injected = percpu.inject(PLAIN_LD, 4)
+    assert percpu.check_block(injected, 4).state == "up_to_date"
+    assert percpu.check_block(injected, 4) and percpu.check_block(injected, 4).reason == ""
+    cases = {
+        "missing": (PLAIN_LD, 4, "zero"),
+        "other_parameters": (injected, 8, "zero"),
+        "edited": (injected.replace("_percpu_stride * 4", "_percpu_stride * 5"), 4, "zero"),
+        "stale": (percpu.inject(PLAIN_LD, 4, after=".text"), 4, "zero"),  # placed elsewhere than now
+    }
+    cases["other_parameters_vma"] = (injected, 4, "delta")
+    for want, (text, cpus, vma) in cases.items():
+        script = tmp_path / "k.ld"
+        result = percpu.check_block(text, cpus, vma=vma, source_name=str(script))
+        assert not result and want.startswith(result.state), (want, result)
+        script.write_text(text)
+        done = run([cli.ldgen, str(script), "--cpus", str(cpus), "--vma", vma, "--check"])
+        assert done.returncode == 1
+        assert done.stderr == f"{result.reason}\n".encode(), (done.stderr, result.reason)

@@ -35,9 +35,11 @@ def test_typing_files_are_installed():
         assert (package / name).is_file(), name
 
 
-def test_both_libraries_are_bound():
-    assert percpu._percpu.has_ldgen
-    assert percpu._percpu.has_checker
+def test_one_exit_code_table():
+    # The C++ table (common/cli/exit_codes.hpp), as the binding exports it to the console scripts.
+    codes = {name: getattr(percpu._percpu, name)
+             for name in ("EXIT_OK", "EXIT_CHECK_FAILED", "EXIT_BAD_INPUT", "EXIT_USAGE")}
+    assert codes == {"EXIT_OK": 0, "EXIT_CHECK_FAILED": 1, "EXIT_BAD_INPUT": 2, "EXIT_USAGE": 64}
 
 
 def test_console_scripts_and_module_report_the_version():
@@ -55,3 +57,10 @@ def test_exception_hierarchy():
     assert issubclass(percpu.ElfError, percpu.Error)
     assert issubclass(percpu.ElfError, ValueError)
     assert not issubclass(percpu.ElfError, percpu.LinkerScriptError)
+    assert issubclass(percpu.UsageError, percpu.Error) and issubclass(percpu.UsageError, ValueError)
+    assert issubclass(percpu.FileError, percpu.Error) and issubclass(percpu.FileError, OSError)
+    assert issubclass(percpu.MissingFileError, percpu.FileError)
+    assert issubclass(percpu.MissingFileError, FileNotFoundError)
+    assert issubclass(percpu.MissingElfError, percpu.ElfError)
+    assert issubclass(percpu.MissingElfError, FileNotFoundError)
+    assert issubclass(percpu.ElfFileError, percpu.ElfError) and issubclass(percpu.ElfFileError, OSError)

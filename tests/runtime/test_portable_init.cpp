@@ -38,19 +38,25 @@ void expect_initial_values_on_all_cpus() {
 }  // namespace
 
 // init(): the linker-reserved areas. Only reads here: CPU 0's area is the loaded template.
-TEST(PercpuInit, ReservedAreasHoldInitialValuesAndSecondCallReturnsZero) {
-  const size_t n = percpu::init();
+TEST(PercpuInit, ReservedAreasHoldInitialValuesAndSecondCallChangesNothing) {
+  const percpu::InitResult first = percpu::init();
+  ASSERT_TRUE(first.ok());
+  const size_t n = first.cpu_count;
   ASSERT_GE(n, 1u);
   EXPECT_EQ(percpu::percpu_area_num(), n);
   expect_initial_values_on_all_cpus();
   percpu::init_percpu_reg(0);
   EXPECT_EQ(pc_u64.read_current(), 0x1122334455667788ULL);
-  EXPECT_EQ(percpu::init(), 0u);
+  const percpu::InitResult second = percpu::init();
+  EXPECT_TRUE(second.error == percpu::InitError::already_initialized);
+  EXPECT_EQ(second.cpu_count, n);
   EXPECT_EQ(percpu::percpu_area_num(), n);
 }
 
 TEST(PercpuInit, InPlaceAdoptsReservedAreas) {
-  const size_t n = percpu::init_in_place();
+  const percpu::InitResult r = percpu::init_in_place();
+  ASSERT_TRUE(r.ok());
+  const size_t n = r.cpu_count;
   ASSERT_GE(n, 1u);
   EXPECT_EQ(percpu::percpu_area_num(), n);
   expect_initial_values_on_all_cpus();

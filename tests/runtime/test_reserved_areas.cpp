@@ -14,7 +14,9 @@ TEST(PercpuReserved, FileHoldsTemplateAndZeroedAreas) {
 }
 
 TEST(PercpuReserved, InitCopiesTemplateToEveryArea) {
-  ASSERT_EQ(percpu::init(), 4u);
+  const percpu::InitResult first = percpu::init();
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first.cpu_count, 4u);
   EXPECT_EQ(percpu::percpu_area_num(), 4u);
   EXPECT_EQ(percpu::percpu_area_base(0), reinterpret_cast<uintptr_t>(_percpu_start));
   for (size_t cpu = 0; cpu < 4; ++cpu) {
@@ -28,13 +30,17 @@ TEST(PercpuReserved, InitCopiesTemplateToEveryArea) {
               percpu::percpu_area_base(cpu) - reinterpret_cast<uintptr_t>(_percpu_load_start));
     pc_counter.add_current(cpu);
   }
-  EXPECT_EQ(percpu::init(), 0u);  // a second call changes nothing
+  const percpu::InitResult second = percpu::init();  // a second call changes nothing
+  EXPECT_EQ(second.error, percpu::InitError::already_initialized);
+  EXPECT_EQ(second.cpu_count, 4u);
   for (size_t cpu = 0; cpu < 4; ++cpu) EXPECT_EQ(pc_counter.remote_ref_raw(cpu), 1000u + cpu);
 }
 
 TEST(PercpuReserved, InitInPlaceKeepsAreaContents) {
   pc_counter.remote_ref_mut_raw(3) = 33;
-  ASSERT_EQ(percpu::init_in_place(), 4u);
+  const percpu::InitResult r = percpu::init_in_place();
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.cpu_count, 4u);
   EXPECT_EQ(pc_counter.remote_ref_raw(3), 33u);
   EXPECT_EQ(pc_counter.remote_ref_raw(1), 1001u);
 }

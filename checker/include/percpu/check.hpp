@@ -8,12 +8,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <iosfwd>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "percpu/error.hpp"
 #include "percpu/layout.hpp"
 
 // GNU dialects predefine `linux` as a macro, which would turn Profile::linux into a number.
@@ -27,7 +26,7 @@ namespace percpu::check {
 enum class Profile { percpu, linux };
 
 struct Options {
-  std::optional<unsigned> cpus;  // the CPU count the layout must have (rule cpus.count)
+  std::optional<unsigned> cpus;  // the CPU count the layout must have (rule cpus.count): 1 to kMaxCpus
   Profile profile = Profile::percpu;
   std::vector<std::string> hot;  // glob patterns (fnmatch) of hot variables, for false-sharing hints
   // Symbols the user says are per-CPU variables (exact ELF names) besides PERCPU_DEFINE's storage
@@ -60,13 +59,22 @@ struct Variable {
   uint64_t address_on(uint64_t cpu) const { return area_base + cpu * area_stride + offset; }
 };
 
+// Which layout the ELF has, recognised from its symbols (docs/layout-contract.md).
+enum class LayoutKind {
+  percpu,      // percpu-ldgen's block: template, then the other areas (.percpu.areas)
+  rom,         // the ROM/flash model: image at _percpu_image in the load region, areas in RAM
+  rust_crate,  // the Rust crate `percpu`'s fragment: the areas inside .percpu, stride rounded to 64
+  linux,       // profile linux: the areas are allocated at boot
+};
+
 struct Layout {
   std::string arch;       // "x86_64", "aarch64", "riscv64", "riscv32", "loongarch64", "machine-N"
   unsigned elf_class = 0; // 32 or 64
   percpu::layout::AddressModel model = percpu::layout::AddressModel::zero;
+  LayoutKind kind = LayoutKind::percpu;
   uint64_t template_vma = 0;
   uint64_t template_lma = 0;
-  uint64_t template_size = 0;
+  uint64_t template_size = 0;  // the template's bytes (rust-crate: without the areas in the section)
   uint64_t template_align = 0;
   // The distance between two CPUs' areas: the ELF's stride symbol when it has one (so that a wrong
   // one shows), else percpu::layout::stride(template_size, template_align).
@@ -105,20 +113,34 @@ struct Report {
   bool ok() const { return findings.empty(); }
 };
 
-// The file cannot be read as an ELF file (missing, a directory, not ELF, truncated, corrupted,
-// unsupported class or byte order). what() is one line: "<file>: <reason>".
-class ElfError : public std::runtime_error {
+// The bytes are not an ELF file the checker can read (not ELF, truncated, corrupted, unsupported
+// class or byte order). what() is one line: "<file>: <reason>". A file that cannot be opened or
+// read at all (missing, a directory) is a percpu::IoError instead, with the same one-line what().
+class ElfError : public percpu::Error {
  public:
-  using std::runtime_error::runtime_error;
+  ElfError(std::string path, std::string reason)
+      : percpu::Error(path + ": " + reason), path_(std::move(path)), reason_(std::move(reason)) {}
+  const std::string& path() const { return path_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string path_;
+  std::string reason_;
 };
+
+// "0x1f": how the reports, the messages and the Python reprs write addresses and sizes.
+std::string hex(uint64_t value);
 
 // The ids of every rule, in the order they run and are reported.
 const std::vector<std::string>& rule_ids();
 
-// The layout of the file (no verdict). Throws ElfError.
+// Errors (percpu/error.hpp): ElfError, percpu::IoError for the file, percpu::InvalidArgument for
+// the options (cpus out of range).
+
+// The layout of the file (no verdict).
 Layout inspect(const std::string& path, const Options& options);
 
-// The layout and every rule's outcome. Throws ElfError.
+// The layout and every rule's outcome.
 Report check(const std::string& path, const Options& options);
 
 // check() on bytes in memory (unit tests, fuzzers); name stands for the file in messages.
@@ -127,6 +149,14 @@ Report check_bytes(const uint8_t* data, size_t size, const std::string& name, co
 // The CLI's outputs: --format json (schema "percpu-check/1", docs/percpu-check.md) and the table.
 std::string to_json(const Report& report);
 std::string to_text(const Report& report);
+// Only the failing rules' lines of the table (--quiet).
+std::string failures_to_text(const Report& report);
+// to_json(report) written to out as it is produced (no document tree, no string of it all: the
+// CLI's --format json, whose memory stays bounded with a million variables).
+void write_json(std::ostream& out, const Report& report);
+void write_text(std::ostream& out, const Report& report);  // to_text(report), streamed likewise
+// The "kind" of a layout in reports and JSON: "percpu", "rom", "rust-crate", "linux".
+const char* kind_name(LayoutKind kind);
 // The "layout" member of that document, and one of its "variables" (Python's to_dict()).
 std::string to_json(const Layout& layout);
 std::string to_json(const Variable& variable);
@@ -141,13 +171,5 @@ std::string to_html(const Report& report);
 // --format junit: a JUnit XML report, one testcase per rule (rule_ids() order); a failure carries
 // each finding's message and hint, a skipped rule its reason (docs/percpu-check.md).
 std::string to_junit(const Report& report);
-
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitRuleFailed = 1;
-inline constexpr int kExitBadInput = 2;
-inline constexpr int kExitUsage = 64;
-
-// The whole command line tool; main() only calls this.
-int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
 }  // namespace percpu::check

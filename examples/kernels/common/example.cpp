@@ -126,7 +126,7 @@ extern "C" [[noreturn]] void example_boot_cpu() {
   console::put(platform::kDescription);
   console::put("\n");
 
-  const size_t cpus = percpu::init();
+  const size_t cpus = percpu::init().cpu_count;
   console::put("percpu::init(): ");
   console::put_dec(cpus);
   console::put(" areas at ");

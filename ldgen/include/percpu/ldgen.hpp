@@ -6,17 +6,16 @@
 // old block first and the result is the same bytes (idempotent). See docs/ldgen.md.
 #pragma once
 
-#include <iosfwd>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "percpu/error.hpp"
 #include "percpu/layout.hpp"
 
 namespace percpu::ldgen {
 
 struct InjectOptions {
-  unsigned cpus = 0;       // number of per-CPU areas to reserve; must be >= 1
+  unsigned cpus = 0;       // number of per-CPU areas to reserve: 1 to percpu::kMaxCpus
   std::string after;       // place the block after this output section (empty: default)
   std::string before;      // place the block before this output section (empty: default)
   percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
@@ -25,7 +24,7 @@ struct InjectOptions {
 };
 
 // Bad input: a syntax error or a script ldgen refuses to edit. what() is "file:line:col: message".
-class ScriptError : public std::runtime_error {
+class ScriptError : public percpu::Error {
  public:
   ScriptError(std::string file, unsigned line, unsigned column, std::string message,
               std::string source_line);
@@ -44,9 +43,16 @@ class ScriptError : public std::runtime_error {
   std::string source_line_;
 };
 
-// The script with the block injected (or an ldgen block already present replaced). Throws
-// ScriptError on bad input and std::invalid_argument on bad options (cpus == 0, both after
-// and before given).
+// Errors (percpu/error.hpp): ScriptError for the script, percpu::InvalidArgument for the options
+// (cpus out of range, both after and before given); the file functions of ldgen_files.hpp throw
+// percpu::IoError.
+
+// The two lines shown under an error: "  <line>\n  <caret>^\n". Control bytes and invalid UTF-8
+// are shown as \xHH, a line longer than 120 bytes is cut around the column ("..."), and tabs are
+// kept in the caret line so that the caret stands under the column in any terminal.
+std::string excerpt(std::string_view line, unsigned column);
+
+// The script with the block injected (or an ldgen block already present replaced).
 std::string inject(std::string_view script, const InjectOptions& options);
 
 // The block alone, for scripts kept by hand: the plain shape (no PHDRS, no MEMORY) for an
@@ -64,16 +70,27 @@ struct BlockInfo {
   std::string edited;
 };
 
-// What the script holds now (used by --check). Throws ScriptError on a syntax error.
+// What the script holds now. Throws ScriptError on a syntax error.
 BlockInfo inspect_block(std::string_view script, const std::string& source_name);
 
-// Exit codes of the CLI.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitCheckMismatch = 1;
-inline constexpr int kExitBadInput = 2;
-inline constexpr int kExitUsage = 64;
+// Whether the script already holds exactly the block inject() would write (percpu-ldgen --check).
+enum class BlockState {
+  up_to_date,        // inject() would return the script unchanged
+  missing,           // no block written by ldgen
+  other_parameters,  // ldgen's block, for another CPU count or address model
+  edited,            // ldgen's block with these parameters, but text in it is not what ldgen writes
+  stale,             // ldgen's block with these parameters, but inject() would change the script
+};
+struct BlockCheck {
+  BlockState state = BlockState::missing;
+  BlockInfo found;  // what the script holds
+  bool up_to_date() const { return state == BlockState::up_to_date; }
+};
+BlockCheck check_block(std::string_view script, const InjectOptions& options);
 
-// The whole command line tool; main() only calls this.
-int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+// One line saying why a check failed, starting with the file ("k.ld: no percpu-ldgen block",
+// "k.ld: the block is for cpus=4 vma=zero, wanted cpus=8 vma=zero", ...); empty when up to date.
+// The CLI and Python print this text.
+std::string describe(const BlockCheck& check, const InjectOptions& options);
 
 }  // namespace percpu::ldgen

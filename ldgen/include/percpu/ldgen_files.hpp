@@ -7,9 +7,10 @@
 #pragma once
 
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "percpu/error.hpp"
 
 namespace percpu::ldgen {
 
@@ -17,11 +18,10 @@ namespace percpu::ldgen {
 // as /dev/zero or a binary, and must fail fast instead of filling the memory.
 inline constexpr std::size_t kMaxScriptBytes = std::size_t{64} << 20;
 
-// A file that cannot be read or written. what() is "PATH: what happened", one line.
-class FileError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+// A file that cannot be read or written: percpu::IoError (percpu/error.hpp). what() is
+// "PATH: what happened[: strerror]", one line; error_number() is the errno behind it (0: a rule of
+// ldgen's, e.g. the size cap or hard links).
+using FileError = percpu::IoError;
 
 // The whole file at `path` ("-": standard input), at most kMaxScriptBytes.
 std::string read_script(const std::string& path);

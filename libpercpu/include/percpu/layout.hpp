@@ -40,6 +40,25 @@ inline constexpr Names kPercpuNames{".percpu",           "_percpu_start",      "
 inline constexpr Names kLinuxNames{".data..percpu", "__per_cpu_load", nullptr,
                                    "__per_cpu_start", "__per_cpu_end",  nullptr};
 
+// ---- The ROM/flash model ----
+// A MEMORY script with a load region (`> RAM AT> FLASH`): the template's image is stored in the
+// load region at kImageSymbol (= LOADADDR(.percpu), percpu-ldgen defines it), and every area,
+// CPU 0's included, is reserved in RAM without a load image (NOLOAD). percpu::init() copies the
+// image into every area when kImageSymbol is defined (a weak reference: absent = 0, so the image
+// must not be stored at address 0). percpu-check recognises the model by this symbol.
+inline constexpr const char* kImageSymbol = "_percpu_image";
+
+// ---- The Rust crate `percpu`'s own layout (the fragment of its README) ----
+//   _percpu_start = .;  _percpu_end = _percpu_start + SIZEOF(.percpu);
+//   .percpu 0x0 (NOLOAD) : AT(_percpu_start) { _percpu_load_start = .; *(.percpu .percpu.*)
+//                          _percpu_load_end = .; . = _percpu_load_start + ALIGN(64) * CPU_NUM; }
+// The areas lie INSIDE the .percpu output section: SIZEOF(.percpu) = stride * CPU_NUM, the
+// template is [_percpu_load_start, _percpu_load_end), there is no stride symbol, and the stride
+// is the template size rounded to 64 only. percpu-check recognises it from these symbols (no
+// _percpu_stride, no .percpu.areas, _percpu_end - _percpu_start == SIZEOF(.percpu)) and names
+// its two defects: NOLOAD (the initial values are lost) and the 64-only rounding (see stride()).
+inline constexpr uint64_t kCrateStrideAlign = 64;
+
 // The namespace PERCPU_DEFINE puts each variable's storage in (percpu.hpp spells it; a macro
 // cannot take a constant). percpu-check finds per-CPU variables outside the template by it.
 inline constexpr const char* kStorageNamespace = "percpu_storage";
@@ -54,6 +73,25 @@ enum class AddressModel : uint8_t {
   // ordinary address lands in the area. Needed by PIE and host programs.
   delta,
 };
+
+// The models' names, "zero" and "delta": percpu-ldgen's --vma and block marker, percpu-check's
+// JSON and table, the Python API. The only place that spells them.
+constexpr const char* to_string(AddressModel model) { return model == AddressModel::delta ? "delta" : "zero"; }
+
+// Sets model from its name; false (model unchanged) for any other text.
+constexpr bool parse(const char* name, AddressModel& model) {
+  const AddressModel models[] = {AddressModel::zero, AddressModel::delta};
+  for (const AddressModel m : models) {
+    const char* a = name;
+    const char* b = to_string(m);
+    while (*a != '\0' && *a == *b) ++a, ++b;
+    if (*a == '\0' && *b == '\0') {
+      model = m;
+      return true;
+    }
+  }
+  return false;
+}
 
 constexpr uint64_t align_up(uint64_t value, uint64_t align) {
   return align == 0 ? value : (value + align - 1) / align * align;
@@ -72,6 +110,11 @@ constexpr uint64_t area_align(uint64_t max_var_align) {
 // aligned. An empty template still gets a non-zero stride, so nothing divides by zero.
 constexpr uint64_t stride(uint64_t template_size, uint64_t max_var_align) {
   return align_up(template_size == 0 ? 1 : template_size, area_align(max_var_align));
+}
+
+// The Rust crate's stride (kCrateStrideAlign above), never 0 so that nothing divides by zero.
+constexpr uint64_t crate_stride(uint64_t template_size) {
+  return align_up(template_size == 0 ? 1 : template_size, kCrateStrideAlign);
 }
 
 // Bytes reserved for cpu_count areas.

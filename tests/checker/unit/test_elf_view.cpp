@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <set>
 
@@ -193,12 +194,19 @@ TEST(ElfView, FilesThatAreNotElfFiles) {
   auto reason = [](const std::string& path) {
     try {
       (void)percpu::check::inspect(path, Options{});
-    } catch (const ElfError& e) {
+    } catch (const percpu::Error& e) {  // ElfError for the bytes, IoError for the file
       return std::string(e.what());
     }
     return std::string("(accepted)");
   };
   EXPECT_EQ(reason(dir + "/missing"), dir + "/missing: cannot open: No such file or directory");
+  try {
+    (void)percpu::check::inspect(dir + "/missing", Options{});
+    ADD_FAILURE() << "a missing file was accepted";
+  } catch (const percpu::IoError& e) {
+    EXPECT_EQ(e.error_number(), ENOENT);
+    EXPECT_EQ(e.path(), dir + "/missing");
+  }
   EXPECT_EQ(reason(dir), dir + ": is a directory");
   fixture::write_file(dir + "/empty", std::string());
   EXPECT_EQ(reason(dir + "/empty"), dir + "/empty: not an ELF file (0 bytes)");

@@ -33,11 +33,16 @@ PERCPU_DEFINE(IrqStats, irq_stats, 0, 1);
 
 namespace {
 volatile bool g_areas_ready = false;
+
+[[noreturn]] void halt() {
+  for (;;) {
+  }
 }
+}  // namespace
 
 extern "C" [[noreturn]] void kernel_main(unsigned long cpu) {
   if (cpu == 0) {
-    percpu::init();
+    if (!percpu::init()) halt();
     g_areas_ready = true;
   }
   while (!g_areas_ready) {
@@ -46,8 +51,7 @@ extern "C" [[noreturn]] void kernel_main(unsigned long cpu) {
   cpu_id.write_current(static_cast<uint32_t>(cpu));
   ticks.inc_current();
   irq_stats.with_current([](IrqStats& s) { s.handled++; });
-  for (;;) {
-  }
+  halt();
 }
 
 // Entry: a stack per CPU, then kernel_main(cpu). x86_64 starts one CPU (id 0); on riscv64 every

@@ -71,8 +71,8 @@ void every_arith_member(const Var& var) {
 }
 
 extern "C" [[noreturn]] void _start() {
-  const size_t cpus = percpu::init();
-  percpu::init_in_place();
+  const size_t cpus = percpu::init().cpu_count;
+  g_sink = percpu::init_in_place().cpu_count;
   percpu::init_percpu_reg(cpus > 1 ? 1 : 0);
   percpu::set_local_thread_pointer(0);
   percpu::write_percpu_reg(percpu::read_percpu_reg());

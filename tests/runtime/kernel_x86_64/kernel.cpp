@@ -62,9 +62,12 @@ extern "C" int kernel_main() {
         "zero model: offset is the symbol value", k_counter.offset());
   check(k_lines.offset() < percpu::percpu_area_size(), "offset inside the template", k_lines.offset());
 
-  const size_t n = percpu::init();
-  check(n == 4, "init() returns the reserved area count", n);
-  check(percpu::init() == 0, "second init() returns 0");
+  const percpu::InitResult first = percpu::init();
+  const size_t n = first.cpu_count;
+  check(first.ok() && n == 4, "init() returns the reserved area count", n);
+  const percpu::InitResult second = percpu::init();
+  check(second.error == percpu::InitError::already_initialized && second.cpu_count == 4,
+        "second init() says already_initialized");
   check(percpu::percpu_area_base(0) == reinterpret_cast<uintptr_t>(_percpu_start),
         "CPU 0's area is the loaded template");
   check(percpu::area_stride() % 128 == 0, "stride keeps alignas(128)", percpu::area_stride());

@@ -1,5 +1,5 @@
 #include <iostream>
 
-#include "percpu/check.hpp"
+#include "check_cli.hpp"
 
 int main(int argc, char** argv) { return percpu::check::cli_main(argc, argv, std::cout, std::cerr); }

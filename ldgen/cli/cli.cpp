@@ -1,0 +1,125 @@
+// percpu-ldgen's command line: options (CLI11), standard input and output, exit codes, and the
+// core's errors worded once for the terminal. Everything else is the core (percpu/ldgen.hpp).
+#include <iostream>
+#include <optional>
+
+#include "app.hpp"
+#include "exit_codes.hpp"
+#include "ldgen_cli.hpp"
+#include "percpu/ldgen.hpp"
+#include "percpu/ldgen_files.hpp"
+
+#ifndef PERCPU_VERSION
+#define PERCPU_VERSION "unknown"
+#endif
+
+namespace percpu::ldgen {
+namespace {
+
+constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 ok; 1 --check: the script lacks the block or it differs (CPU count, model, "
+    "placement); 2 bad input (syntax error, unreadable file, a script ldgen refuses to edit, a "
+    "failed write: nothing is written); 64 usage error.\n"
+    "Preprocessed scripts: cpp -P -undef -D__ASSEMBLY__ kernel.lds.S | percpu-ldgen - --cpus N -o kernel.ld";
+
+// What the command line asks for.
+struct Command {
+  std::string input;
+  std::string output;
+  bool in_place = false;
+  bool check = false;
+  bool fragment = false;
+  InjectOptions options;
+};
+
+// Parses argv into command; returns an exit code when the run ends here (--help, usage errors).
+std::optional<int> parse_command_line(int argc, const char* const* argv, Command& command, std::ostream& out,
+                                      std::ostream& err) {
+  CLI::App app{"percpu-ldgen: inject the .percpu template section, its symbols and the reserved "
+               "per-CPU areas into an existing GNU ld / lld linker script."};
+  cli::configure_app(app, "percpu-ldgen", PERCPU_VERSION, kExitCodesHelp);
+  std::string cpus;
+  using percpu::layout::AddressModel;
+  std::string vma = percpu::layout::to_string(AddressModel::zero);
+  app.add_option("script", command.input, "linker script to read, '-' for standard input");
+  cli::add_cpus_option(app, cpus, "number of per-CPU areas to reserve (required)")->required();
+  auto* out_opt = app.add_option("-o,--output", command.output, "write the script here (default: standard output)");
+  app.add_flag("-i,--in-place", command.in_place, "rewrite the input file (atomically)")->excludes(out_opt);
+  app.add_flag("--check", command.check, "exit 1 unless the script already holds this exact block")->excludes(out_opt);
+  app.add_option("--vma", vma, "address model of the template: zero (kernels) or delta")
+      ->check(CLI::IsMember({to_string(AddressModel::zero), to_string(AddressModel::delta)}));
+  auto* after = app.add_option("--after", command.options.after, "place the block after this output section");
+  app.add_option("--before", command.options.before, "place the block before this output section")->excludes(after);
+  app.add_flag("--emit-fragment", command.fragment, "print only the block, for scripts kept by hand");
+  app.add_flag("--force", command.options.force,
+               "discard text edited between percpu-ldgen's markers; rewrite a hard-linked file in place");
+  try {
+    std::vector<std::string> args;
+    for (int i = argc - 1; i > 0; --i) args.emplace_back(argv[i]);
+    app.parse(args);
+    if (!command.fragment && command.input.empty()) throw CLI::RequiredError("script");
+    if (command.in_place && command.input == "-") throw CLI::ValidationError("-i", "cannot rewrite standard input in place");
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e, out, err) == 0 ? cli::kExitOk : cli::kExitUsage;
+  }
+  command.options.cpus = cli::cpu_count(cpus);
+  percpu::layout::parse(vma.c_str(), command.options.vma);  // CLI11 allowed only the two names
+  command.options.source_name = command.input == "-" ? "<stdin>" : command.input;
+  return std::nullopt;
+}
+
+int run(const Command& command, std::ostream& out, std::ostream& err) {
+  if (command.fragment) {
+    out << emit_fragment(command.options);
+    return cli::kExitOk;
+  }
+  const std::string text = read_script(command.input);
+  if (command.check) {
+    const BlockCheck result = check_block(text, command.options);
+    if (result.up_to_date()) return cli::kExitOk;
+    err << describe(result, command.options) << '\n';
+    return cli::kExitCheckFailed;
+  }
+  const std::string result = inject(text, command.options);
+  if (command.in_place || (!command.output.empty() && command.output != "-")) {
+    write_script(command.in_place ? command.input : command.output, result, WriteOptions{command.options.force});
+  } else {
+    out << result;
+    out.flush();
+  }
+  return cli::kExitOk;
+}
+
+// The core's errors, worded for the terminal: the one place that maps them to exit codes.
+int report_error(std::exception_ptr thrown, std::ostream& err) {
+  try {
+    std::rethrow_exception(thrown);
+  } catch (const ScriptError& e) {
+    err << e.file() << ':' << e.line() << ':' << e.column() << ": error: " << e.message() << '\n';
+    err << excerpt(e.source_line(), e.column());
+    return cli::kExitBadInput;
+  } catch (const InvalidArgument& e) {
+    err << "percpu-ldgen: error: " << e.what() << '\n';
+    return cli::kExitUsage;
+  } catch (const std::exception& e) {  // percpu::IoError, and anything unexpected
+    err << "percpu-ldgen: error: " << e.what() << '\n';
+    return cli::kExitBadInput;
+  } catch (...) {
+    err << "percpu-ldgen: error: unexpected error\n";
+    return cli::kExitBadInput;
+  }
+}
+
+}  // namespace
+
+int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  Command command;
+  if (const std::optional<int> done = parse_command_line(argc, argv, command, out, err)) return *done;
+  try {
+    return run(command, out, err);
+  } catch (...) {
+    return report_error(std::current_exception(), err);
+  }
+}
+
+}  // namespace percpu::ldgen
