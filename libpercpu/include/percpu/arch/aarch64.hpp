@@ -127,6 +127,38 @@ inline void write(T value) noexcept {
       asm volatile("str %x0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(o) : "memory"));
 }
 
+// ---- Dynamic per-CPU objects (percpu/dynamic.hpp): the displacement d is a run-time value in
+// a register; an access is mrs + ldr/str [base, d].
+template <typename T>
+inline T* current_ptr_at(uintptr_t d) noexcept {
+  return reinterpret_cast<T*>(read_reg() + d);
+}
+
+template <typename T>
+inline T read_at(uintptr_t d) noexcept {
+  using U = detail::uint_for<T>;
+  const uintptr_t b = read_reg();
+  U v;
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("ldrb %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(d) : "memory"),
+      asm volatile("ldrh %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(d) : "memory"),
+      asm volatile("ldr %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(d) : "memory"),
+      asm volatile("ldr %x0, [%1, %2]" : "=r"(v) : "r"(b), "r"(d) : "memory"));
+  return detail::bit_cast<T>(v);
+}
+
+template <typename T>
+inline void write_at(uintptr_t d, T value) noexcept {
+  using U = detail::uint_for<T>;
+  const U v = detail::bit_cast<U>(value);
+  const uintptr_t b = read_reg();
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("strb %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(d) : "memory"),
+      asm volatile("strh %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(d) : "memory"),
+      asm volatile("str %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(d) : "memory"),
+      asm volatile("str %x0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(d) : "memory"));
+}
+
 }  // namespace percpu::arch
 
 #undef PERCPU_A64_TPIDR

@@ -97,4 +97,36 @@ inline void write(T value) noexcept {
       asm volatile("stx.d %0, $r21, %1" ::"r"(v), "r"(o) : "memory"));
 }
 
+// ---- Dynamic per-CPU objects (percpu/dynamic.hpp): the displacement d is a run-time value in
+// a register; an access is ONE indexed ldx/stx V, $r21, d.
+template <typename T>
+inline T* current_ptr_at(uintptr_t d) noexcept {
+  uintptr_t p;
+  asm volatile("add.d %0, %1, $r21" : "=r"(p) : "r"(d));
+  return reinterpret_cast<T*>(p);
+}
+
+template <typename T>
+inline T read_at(uintptr_t d) noexcept {
+  using U = detail::uint_for<T>;
+  U v;
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("ldx.bu %0, $r21, %1" : "=r"(v) : "r"(d) : "memory"),
+      asm volatile("ldx.hu %0, $r21, %1" : "=r"(v) : "r"(d) : "memory"),
+      asm volatile("ldx.w %0, $r21, %1" : "=r"(v) : "r"(d) : "memory"),
+      asm volatile("ldx.d %0, $r21, %1" : "=r"(v) : "r"(d) : "memory"));
+  return detail::bit_cast<T>(v);
+}
+
+template <typename T>
+inline void write_at(uintptr_t d, T value) noexcept {
+  using U = detail::uint_for<T>;
+  const U v = detail::bit_cast<U>(value);
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("stx.b %0, $r21, %1" ::"r"(v), "r"(d) : "memory"),
+      asm volatile("stx.h %0, $r21, %1" ::"r"(v), "r"(d) : "memory"),
+      asm volatile("stx.w %0, $r21, %1" ::"r"(v), "r"(d) : "memory"),
+      asm volatile("stx.d %0, $r21, %1" ::"r"(v), "r"(d) : "memory"));
+}
+
 }  // namespace percpu::arch
