@@ -2,6 +2,7 @@
 #
 #   percpu_generate_linker_script(OUT <file> SCRIPT <file> CPUS <n>
 #                                 [AFTER <section> | BEFORE <section>] [VMA zero|delta]
+#                                 [RESERVE <bytes>[K|M]]  (dynamic per-CPU reserve, docs/dynamic.md)
 #                                 [TARGET <target>...])
 #   percpu_link_with_script(<target> <script>)
 #   percpu_check(TARGET <target> CPUS <n> [PROFILE percpu|linux] [FORMAT text|json]
@@ -90,7 +91,7 @@ endfunction()
 # OUT must be used by targets of the directory that calls this (custom command rule).
 function(percpu_generate_linker_script)
   set(_fn percpu_generate_linker_script)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "OUT;SCRIPT;CPUS;AFTER;BEFORE;VMA" "TARGET")
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "OUT;SCRIPT;CPUS;AFTER;BEFORE;VMA;RESERVE" "TARGET")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${_fn}: unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -106,6 +107,9 @@ function(percpu_generate_linker_script)
   if(DEFINED ARG_VMA AND NOT ARG_VMA MATCHES "^(zero|delta)$")
     message(FATAL_ERROR "${_fn}: VMA must be zero or delta, got '${ARG_VMA}'")
   endif()
+  if(DEFINED ARG_RESERVE AND NOT ARG_RESERVE MATCHES "^[0-9]+[KM]?$")
+    message(FATAL_ERROR "${_fn}: RESERVE must be bytes, or a number with K or M, got '${ARG_RESERVE}'")
+  endif()
 
   get_filename_component(_script "${ARG_SCRIPT}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   get_filename_component(_out "${ARG_OUT}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
@@ -117,6 +121,9 @@ function(percpu_generate_linker_script)
   set(_args --cpus ${ARG_CPUS})
   if(DEFINED ARG_VMA)
     list(APPEND _args --vma ${ARG_VMA})
+  endif()
+  if(DEFINED ARG_RESERVE)
+    list(APPEND _args --reserve ${ARG_RESERVE})
   endif()
   if(DEFINED ARG_AFTER)
     list(APPEND _args --after ${ARG_AFTER})

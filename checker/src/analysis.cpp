@@ -169,6 +169,10 @@ Analysis analyze(ElfModel elf, const Options& options) {
   a.load_start = find_defined(a.elf, a.names.load_start);
   a.load_end = find_defined(a.elf, a.names.load_end);
   a.stride = find_defined(a.elf, a.names.stride);
+  if (options.profile == Profile::percpu) {
+    a.reserve_offset = find_defined(a.elf, percpu::layout::kReserveOffsetSymbol);
+    a.reserve_size = find_defined(a.elf, percpu::layout::kReserveSizeSymbol);
+  }
   a.image_delta = image_delta(a);
 
   Layout& l = a.layout;
@@ -184,6 +188,9 @@ Analysis analyze(ElfModel elf, const Options& options) {
   const uint64_t contract_align = percpu::layout::is_power_of_two(l.template_align) ? l.template_align : 1;
   l.stride = a.stride && a.stride->value ? a.stride->value
                                          : percpu::layout::stride(l.template_size, contract_align);
+  l.has_reserve = a.reserve_offset && a.reserve_size;
+  l.reserve_offset = l.has_reserve ? a.reserve_offset->value : 0;
+  l.reserve_size = l.has_reserve ? a.reserve_size->value : 0;
   l.areas_start = a.start ? a.start->value : l.template_lma;
   if (a.end) {
     l.areas_end = a.end->value;

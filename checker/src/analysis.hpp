@@ -36,6 +36,8 @@ struct Analysis {
   const ElfSymbol* load_start = nullptr;
   const ElfSymbol* load_end = nullptr;
   const ElfSymbol* stride = nullptr;
+  const ElfSymbol* reserve_offset = nullptr;   // layout::kReserveOffsetSymbol (percpu profile only)
+  const ElfSymbol* reserve_size = nullptr;     // layout::kReserveSizeSymbol
   std::optional<uint64_t> template_lma;        // when a PT_LOAD holds the template
   std::optional<uint64_t> image_delta;         // VMA - LMA of the rest of the image
   Layout layout;

@@ -24,6 +24,8 @@ std::vector<std::string> layout_symbols(const detail::Names& n) {
   std::vector<std::string> out;
   for (const std::string* name : {&n.start, &n.end, &n.load_start, &n.load_end, &n.stride})
     if (!name->empty()) out.push_back(*name);
+  out.push_back(percpu::layout::kReserveOffsetSymbol);  // the dynamic reserve, when there is one
+  out.push_back(percpu::layout::kReserveSizeSymbol);
   return out;
 }
 

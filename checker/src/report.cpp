@@ -52,6 +52,17 @@ Json layout_json(const Layout& l) {
   j["areas_end"] = l.areas_end;
   j["cpu_count"] = l.cpu_count;
   j["areas"] = l.areas;
+  if (l.has_reserve) {
+    Json reserve;
+    reserve["offset"] = l.reserve_offset;
+    reserve["size"] = l.reserve_size;
+    Json addresses = Json::array();
+    for (uint64_t cpu = 0; cpu < l.areas.size(); ++cpu) addresses.push_back(l.reserve_address(cpu));
+    reserve["addresses"] = std::move(addresses);
+    j["reserve"] = std::move(reserve);
+  } else {
+    j["reserve"] = nullptr;
+  }
   Json variables = Json::array();
   for (const Variable& v : l.variables) variables.push_back(variable_json(v));
   j["variables"] = std::move(variables);
@@ -76,6 +87,13 @@ void write_summary(std::ostream& out, const Report& r) {
   } else {
     out << "  areas       not in the ELF (allocated at boot); template image at " << hex(l.areas_start) << ", stride "
         << hex(l.stride) << "\n";
+  }
+  if (l.has_reserve) {
+    out << "  reserve     " << l.reserve_size << " bytes at offset " << hex(l.reserve_offset) << " in every area";
+    if (!l.areas.empty())
+      out << ", [" << hex(l.reserve_address(0)) << ", " << hex(l.reserve_address(0) + l.reserve_size) << ") on cpu0";
+    for (uint64_t cpu = 1; cpu < l.areas.size() && cpu < 4; ++cpu) out << ", " << hex(l.reserve_address(cpu));
+    out << (l.areas.size() > 4 ? ", ..." : "") << "\n";
   }
 }
 

@@ -81,6 +81,19 @@ void write_atomically(const std::string& path, const std::string& text, const st
   }
 }
 
+// --reserve SIZE: decimal bytes, or with a K or M suffix (KiB, MiB); at most layout::kMaxReserve.
+std::string parse_reserve(const std::string& text, uint64_t& bytes) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const std::string suffix = text.substr(digits);
+  const uint64_t unit = suffix.empty() ? 1 : suffix == "K" ? 1024 : suffix == "M" ? 1024 * 1024 : 0;
+  if (digits == 0 || digits > 12 || unit == 0)
+    return "'" + text + "' is not a size (decimal bytes, or a number with K or M)";
+  bytes = std::stoull(text.substr(0, digits)) * unit;
+  if (bytes > percpu::layout::kMaxReserve) return text + " is more than the 1G limit";
+  return "";
+}
+
 void report(std::ostream& err, const ScriptError& e) {
   err << e.file() << ':' << e.line() << ':' << e.column() << ": error: " << e.message() << '\n';
   err << "  " << e.source_line() << '\n';
@@ -106,6 +119,7 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   bool fragment = false;
   InjectOptions options;
   std::string vma = "zero";
+  std::string reserve;
   app.add_option("script", input, "linker script to read, '-' for standard input");
   app.add_option("--cpus", options.cpus, "number of per-CPU areas to reserve (required)")
       ->required()
@@ -117,6 +131,9 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
       ->check(CLI::IsMember({"zero", "delta"}));
   auto* after = app.add_option("--after", options.after, "place the block after this output section");
   app.add_option("--before", options.before, "place the block before this output section")->excludes(after);
+  app.add_option("--reserve", reserve, "dynamic per-CPU reserve in every area: bytes, or with K/M "
+                                       "(KiB/MiB) suffix, at most 1G (docs/dynamic.md)")
+      ->check([&options](const std::string& v) { return parse_reserve(v, options.reserve); });
   app.add_flag("--emit-fragment", fragment, "print only the block, for scripts kept by hand");
   try {
     std::vector<std::string> args;

@@ -11,6 +11,9 @@ namespace {
 
 void check_options(const InjectOptions& o) {
   if (o.cpus == 0) throw std::invalid_argument("--cpus must be at least 1");
+  if (o.reserve > percpu::layout::kMaxReserve)
+    throw std::invalid_argument("--reserve must be at most " + std::to_string(percpu::layout::kMaxReserve) +
+                                " bytes (1G)");
   if (!o.after.empty() && !o.before.empty()) throw std::invalid_argument("--after and --before exclude each other");
 }
 
@@ -39,6 +42,7 @@ std::string emit_fragment(const InjectOptions& options) {
   check_options(options);
   detail::BlockShape shape;
   shape.cpus = options.cpus;
+  shape.reserve = options.reserve;
   shape.delta = options.vma == percpu::layout::AddressModel::delta;
   // Without the script, the template is loaded at _percpu_start (an identity-mapped kernel).
   return detail::render_block(shape).substr(detail::kBlockLead.size() - 2) + "\n";

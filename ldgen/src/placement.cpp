@@ -114,15 +114,24 @@ namespace {
 
 // Pieces shared by every shape.
 constexpr const char* kAlign = "ALIGN(MAX(4K, ALIGNOF(.percpu)))";
-constexpr const char* kStride =
-    "  _percpu_stride = ABSOLUTE(ALIGN(MAX(_percpu_load_end - _percpu_load_start, 1), "
-    "MAX(64, ALIGNOF(.percpu))));\n";
+constexpr const char* kAreaAlign = "MAX(64, ALIGNOF(.percpu))";
+constexpr const char* kTemplateSize = "(_percpu_load_end - _percpu_load_start)";
+
+// layout::stride: [template | pad | reserve | pad]. The symbols' expressions are written out in
+// full (no symbol refers to another): GNU ld and lld evaluate forward references early.
+std::string stride_rules(const BlockShape& b) {
+  if (b.reserve == 0)
+    return std::string("  _percpu_stride = ABSOLUTE(ALIGN(MAX(_percpu_load_end - _percpu_load_start, 1), ") +
+           kAreaAlign + "));\n";
+  const std::string offset = std::string("ALIGN(") + kTemplateSize + ", " + kAreaAlign + ")";
+  const std::string size = std::to_string(b.reserve);
+  return "  _percpu_reserve_offset = ABSOLUTE(" + offset + ");\n  _percpu_reserve_size = ABSOLUTE(" + size +
+         ");\n  _percpu_stride = ABSOLUTE(ALIGN(" + offset + " + " + size + ", " + kAreaAlign + "));\n";
+}
 constexpr const char* kTemplateBody =
     "    _percpu_load_start = .;\n"
     "    KEEP(*(.percpu .percpu.*))\n"
     "    _percpu_load_end = .;\n";
-constexpr const char* kTemplateSize = "(_percpu_load_end - _percpu_load_start)";
-
 std::string phdr_suffix(const BlockShape& b) { return b.phdr.empty() ? "" : " :" + b.phdr; }
 
 // No MEMORY regions. The rest of the areas is a NOLOAD section with the right load address:
@@ -134,7 +143,7 @@ std::string render_plain(const BlockShape& b, const std::string& n) {
   std::string out = std::string("  . = ") + kAlign + ";\n  _percpu_start = .;\n";
   out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
          lma_of("_percpu_start", b.lma_anchor) + ") {\n" + kTemplateBody + "  }" + phdr_suffix(b) + "\n";
-  out += kStride;
+  out += stride_rules(b);
   // In the delta model the template's load address already has the right delta, and an AT()
   // would make lld start a new PT_LOAD with p_filesz 0 in the template's page, which an ELF
   // loader maps as fresh zero pages over the template (Linux and qemu-user do).
@@ -158,7 +167,7 @@ std::string render_regions_zero(const BlockShape& b, const std::string& n) {
                     ";\n    _percpu_end = .;\n  } > " + b.region + b.areas_phdrs + "\n";
   out += std::string("  .percpu 0x0 : {\n") + kTemplateBody + "  } AT> " + b.load_region + phdr_suffix(b) + "\n";
   out += "  _percpu_image = LOADADDR(.percpu);\n";
-  out += kStride;
+  out += stride_rules(b);
   return out;
 }
 
@@ -173,7 +182,7 @@ std::string render_regions_delta(const BlockShape& b, const std::string& n) {
   out += std::string("  .percpu : {\n") + kTemplateBody + "  } > " + b.region +
          (stored_elsewhere ? " AT> " + b.load_region : "") + phdr_suffix(b) + "\n";
   out += "  _percpu_start = ADDR(.percpu);\n  _percpu_image = LOADADDR(.percpu);\n";
-  out += kStride;
+  out += stride_rules(b);
   out += "  .percpu.areas (NOLOAD) : AT(ADDR(.percpu.areas)) {\n    . = _percpu_start + _percpu_stride * " + n +
          ";\n    _percpu_end = .;\n  } > " + b.region + b.areas_phdrs + "\n";
   return out;
@@ -185,6 +194,9 @@ std::string render_block(const BlockShape& b) {
   const std::string n = std::to_string(b.cpus);
   std::string out = std::string(kBlockLead) + percpu::layout::kBlockBeginMarker + " cpus=" + n +
                     " vma=" + (b.delta ? "delta" : "zero") + " */\n";
+  if (b.reserve != 0)
+    out += "  /* every area: template, then a dynamic reserve of " + std::to_string(b.reserve) +
+           " bytes at _percpu_reserve_offset (percpu/dynamic.hpp) */\n";
   if (!b.regions) out += render_plain(b, n);
   else if (b.delta) out += render_regions_delta(b, n);
   else out += render_regions_zero(b, n);
@@ -213,6 +225,7 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
 
   BlockShape shape;
   shape.cpus = o.cpus;
+  shape.reserve = o.reserve;
   shape.delta = o.vma == percpu::layout::AddressModel::delta;
   bool uses_regions = s.has_memory;
   for (const OutputSection& sec : s.sections) uses_regions |= !sec.region.empty();

@@ -16,6 +16,7 @@ namespace percpu::ldgen::detail {
 // What the block needs to know about its surroundings.
 struct BlockShape {
   unsigned cpus = 1;
+  uint64_t reserve = 0;      // dynamic reserve bytes per area (0: none, no reserve symbols)
   bool delta = false;
   std::string lma_anchor;    // output section whose VMA-to-LMA delta the template keeps; empty: none
   std::string phdr;          // program header for the template; empty: none

@@ -42,29 +42,32 @@ def _require(half: str) -> None:
 
 
 def inject(script_text: str, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
-           vma: str = "zero", *, source_name: str = "<string>") -> str:
+           vma: str = "zero", *, source_name: str = "<string>", reserve: int = 0) -> str:
     """Returns ``script_text`` with the ``.percpu`` block for ``cpus`` CPUs injected.
 
     ``after`` / ``before`` name the output section the block follows / precedes (default: the
     placement percpu-ldgen chooses); ``vma`` is ``"zero"`` or ``"delta"``. ``source_name`` is the
-    file name used in error messages. Raises :class:`LinkerScriptError`.
+    file name used in error messages. ``reserve`` adds that many bytes of dynamic per-CPU reserve
+    to every area (percpu-ldgen ``--reserve``; at most 1 GiB, else ``ValueError``). Raises
+    :class:`LinkerScriptError`.
     """
     _require("ldgen")
-    return _percpu.inject(script_text, cpus, after=after, before=before, vma=vma, source_name=source_name)
+    return _percpu.inject(script_text, cpus, after=after, before=before, vma=vma, source_name=source_name,
+                          reserve=reserve)
 
 
 def inject_file(path: _PathLike, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
-                vma: str = "zero") -> str:
+                vma: str = "zero", *, reserve: int = 0) -> str:
     """:func:`inject` on the contents of the file at ``path`` (named in error messages)."""
     with open(path, "r", encoding="utf-8", errors="surrogateescape", newline="") as script:
         text = script.read()
-    return inject(text, cpus, after, before, vma, source_name=_os.fsdecode(path))
+    return inject(text, cpus, after, before, vma, source_name=_os.fsdecode(path), reserve=reserve)
 
 
-def emit_fragment(cpus: int, vma: str = "zero") -> str:
+def emit_fragment(cpus: int, vma: str = "zero", *, reserve: int = 0) -> str:
     """The ``.percpu`` block alone, for scripts assembled by hand."""
     _require("ldgen")
-    return _percpu.emit_fragment(cpus, vma=vma)
+    return _percpu.emit_fragment(cpus, vma=vma, reserve=reserve)
 
 
 def inspect(path: _PathLike, profile: str = "percpu", *, cpus: _Optional[int] = None,

@@ -16,9 +16,10 @@ namespace ldgen = percpu::ldgen;
 
 ldgen::InjectOptions inject_options(unsigned cpus, const std::optional<std::string>& after,
                                     const std::optional<std::string>& before, const std::string& vma,
-                                    py::handle source_name) {
+                                    py::handle source_name, uint64_t reserve) {
   ldgen::InjectOptions options;
   options.cpus = cpus;
+  options.reserve = reserve;
   options.after = after.value_or("");
   options.before = before.value_or("");
   options.vma = address_model(vma);
@@ -55,9 +56,10 @@ void bind_ldgen(py::module_& m) {
   m.def(
       "inject",
       [](const py::object& script, unsigned cpus, const std::optional<std::string>& after,
-         const std::optional<std::string>& before, const std::string& vma, const py::object& source_name) {
+         const std::optional<std::string>& before, const std::string& vma, const py::object& source_name,
+         uint64_t reserve) {
         const std::string text = to_bytes(script);
-        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, source_name);
+        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, source_name, reserve);
         std::string result;
         {
           py::gil_scoped_release released;
@@ -67,15 +69,16 @@ void bind_ldgen(py::module_& m) {
       },
       py::arg("script"), py::arg("cpus"), py::kw_only(), py::arg("after") = py::none(),
       py::arg("before") = py::none(), py::arg("vma") = "zero", py::arg("source_name") = "<string>",
+      py::arg("reserve") = 0,
       "The linker script with the .percpu block injected (percpu-ldgen's output).");
 
   m.def(
       "emit_fragment",
-      [](unsigned cpus, const std::string& vma) {
+      [](unsigned cpus, const std::string& vma, uint64_t reserve) {
         return to_str(ldgen::emit_fragment(inject_options(cpus, std::nullopt, std::nullopt, vma,
-                                                          py::str("<fragment>"))));
+                                                          py::str("<fragment>"), reserve)));
       },
-      py::arg("cpus"), py::kw_only(), py::arg("vma") = "zero", "The .percpu block alone.");
+      py::arg("cpus"), py::kw_only(), py::arg("vma") = "zero", py::arg("reserve") = 0, "The .percpu block alone.");
 
   py::class_<ldgen::BlockInfo>(m, "BlockInfo", "The percpu block found in a linker script.")
       .def_readonly("present", &ldgen::BlockInfo::present)

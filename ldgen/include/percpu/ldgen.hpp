@@ -17,6 +17,7 @@ namespace percpu::ldgen {
 
 struct InjectOptions {
   unsigned cpus = 0;       // number of per-CPU areas to reserve; must be >= 1
+  uint64_t reserve = 0;    // dynamic reserve in every area, bytes (<= layout::kMaxReserve)
   std::string after;       // place the block after this output section (empty: default)
   std::string before;      // place the block before this output section (empty: default)
   percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
@@ -45,7 +46,7 @@ class ScriptError : public std::runtime_error {
 
 // The script with the block injected (or an ldgen block already present replaced). Throws
 // ScriptError on bad input and std::invalid_argument on bad options (cpus == 0, both after
-// and before given).
+// and before given, reserve > layout::kMaxReserve).
 std::string inject(std::string_view script, const InjectOptions& options);
 
 // The block alone, for scripts kept by hand: the plain shape (no PHDRS, no MEMORY) for an

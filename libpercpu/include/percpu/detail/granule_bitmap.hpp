@@ -71,6 +71,18 @@ class GranuleBitmap {
  private:
   static size_t align_up(size_t v, size_t a) noexcept { return (v + a - 1) & ~(a - 1); }
 
+  // __builtin_ctzll without the libgcc call (__ctzdi2) it becomes on riscv64 without Zbb:
+  // kernels link no libgcc. w != 0.
+  static size_t lowest_set_bit(uint64_t w) noexcept {
+    size_t n = 0;
+    for (unsigned shift = 32; shift != 0; shift /= 2)
+      if ((w & ((uint64_t{1} << shift) - 1)) == 0) {
+        w >>= shift;
+        n += shift;
+      }
+    return n;
+  }
+
   // The first index in [from, limit) whose bit equals `set`, or limit.
   size_t find(size_t from, size_t limit, bool set) const noexcept {
     while (from < limit) {
@@ -78,7 +90,7 @@ class GranuleBitmap {
       if (!set) w = ~w;
       w &= ~uint64_t{0} << (from % 64);
       if (w != 0) {
-        const size_t at = from / 64 * 64 + static_cast<size_t>(__builtin_ctzll(w));
+        const size_t at = from / 64 * 64 + lowest_set_bit(w);
         return at < limit ? at : limit;
       }
       from = (from / 64 + 1) * 64;
