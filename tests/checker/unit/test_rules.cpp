@@ -35,7 +35,7 @@ TEST(Rules, IdsAreTheDocumentedOnes) {
       "template.exists",     "template.flags",        "template.progbits",
       "template.address_model", "symbols.present",    "symbols.load_range",
       "variables.inside",    "areas.start_aligned",   "areas.start_is_load_address",
-      "areas.size",          "stride.alignment",      "cpus.count",
+      "areas.size",          "stride.alignment",      "reserve.inside",        "cpus.count",
       "areas.no_overlap",    "segments.sane",         "reach.arch"};
   EXPECT_EQ(percpu::check::rule_ids(), expected);
 }

@@ -3,7 +3,8 @@
 instructions of each accessor (ret and alignment padding excluded).
 
 x86_64 must use exactly ONE instruction for read, write, add and inc of a u64, each addressing
-%gs with an absolute relocation against the variable (like Linux this_cpu_*). Prints a table.
+%gs with an absolute relocation against the variable (like Linux this_cpu_*), and ONE %gs:(reg)
+instruction for each on a dynamic object (the handle in a register). Prints a table.
 Usage: count_instructions.py <c++ compiler> <libpercpu include dir> <work dir>
 """
 import re
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 ACCESSORS = ("percpu_read", "percpu_write", "percpu_add", "percpu_inc")
+DYNAMIC = ("dyn_read", "dyn_write", "dyn_add", "dyn_inc")
 FLAGS = ["-std=c++17", "-O2", "-ffreestanding", "-fno-exceptions", "-fno-rtti", "-nostdlib",
          "-fno-pie", "-mcmodel=kernel", "-mno-red-zone"]
 
@@ -56,6 +58,14 @@ def main() -> int:
             failures.append(f"{name}: {len(body)} instructions, expected 1")
         elif "%gs:" not in body[0] or "R_X86_64_32S" not in body[0] or "counter" not in body[0]:
             failures.append(f"{name}: not a %gs access with an absolute relocation to the variable")
+    for name in DYNAMIC:
+        body = functions.get(name)
+        if body is None:
+            failures.append(f"{name}: not found in the disassembly")
+            continue
+        print(f"{name:<14} {len(body):>5}  " + " | ".join(body))
+        if len(body) != 1 or not re.search(r"%gs:\(%r\w+\)", body[0]):
+            failures.append(f"{name}: not ONE %gs:(register) instruction")
     for failure in failures:
         print("FAIL:", failure)
     return 1 if failures else 0
