@@ -70,3 +70,12 @@ install(FILES "${PROJECT_BINARY_DIR}/percpuConfig.cmake"
               "${CMAKE_CURRENT_LIST_DIR}/PercpuFunctions.cmake"
               "${CMAKE_CURRENT_LIST_DIR}/PercpuCheckStep.cmake"
         DESTINATION "${PERCPU_INSTALL_CMAKEDIR}" COMPONENT dev)
+
+# --- builds other than CMake (docs/make.md): pkg-config file and Make fragment, component dev ---
+# The .pc file is relocatable: its prefix is found from its own directory (${pcfiledir}).
+file(RELATIVE_PATH _percpu_pc_up "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+set(PERCPU_PC_PREFIX "\${pcfiledir}/${_percpu_pc_up}")
+configure_file("${CMAKE_CURRENT_LIST_DIR}/percpu.pc.in" "${PROJECT_BINARY_DIR}/percpu.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/percpu.pc"
+        DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig" COMPONENT dev)
+install(FILES "${CMAKE_CURRENT_LIST_DIR}/percpu.mk" DESTINATION "${_percpu_datadir}" COMPONENT dev)

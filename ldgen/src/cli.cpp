@@ -1,17 +1,10 @@
 // percpu-ldgen's command line: options (CLI11), reading, atomic writing, exit codes.
 #include <CLI/CLI.hpp>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
-#include <sstream>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "percpu/ldgen.hpp"
+#include "percpu/ldgen_files.hpp"
 
 #ifndef PERCPU_VERSION
 #define PERCPU_VERSION "unknown"
@@ -25,61 +18,6 @@ constexpr const char* kExitCodesHelp =
     "placement); 2 bad input (syntax error, unreadable file, a script ldgen refuses to edit, a "
     "failed write: nothing is written); 64 usage error.\n"
     "Preprocessed scripts: cpp -P -undef -D__ASSEMBLY__ kernel.lds.S | percpu-ldgen - --cpus N -o kernel.ld";
-
-struct BadInput {
-  std::string message;
-};
-
-std::string read_input(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream s;
-    s << std::cin.rdbuf();
-    return s.str();
-  }
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw BadInput{path + ": cannot read: Is a directory"};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw BadInput{path + ": cannot read: " + std::strerror(errno)};
-  try {  // libstdc++ reports some read errors by throwing from the stream buffer, not by badbit
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw BadInput{path + ": read error"};
-    return text;
-  } catch (const std::ios_base::failure& e) {
-    throw BadInput{path + ": read error: " + e.what()};
-  }
-}
-
-// Writes next to the destination and renames over it, so the destination is either the old
-// file or the complete new one, never a half-written script.
-void write_atomically(const std::string& path, const std::string& text, const struct stat* keep_mode) {
-  std::string temp = path + ".percpu-ldgen.XXXXXX";
-  const int fd = mkstemp(temp.data());
-  if (fd < 0) throw BadInput{path + ": cannot create a temporary file next to it: " + std::strerror(errno)};
-  size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int saved = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      throw BadInput{path + ": write failed: " + std::strerror(saved)};
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (keep_mode) (void)::fchmod(fd, keep_mode->st_mode & 07777);
-  else (void)::fchmod(fd, 0644 & ~[] { mode_t m = umask(0); umask(m); return m; }());
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int saved = errno;
-    ::unlink(temp.c_str());
-    throw BadInput{path + ": write failed: " + std::strerror(saved)};
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int saved = errno;
-    ::unlink(temp.c_str());
-    throw BadInput{path + ": cannot replace: " + std::strerror(saved)};
-  }
-}
 
 // --reserve SIZE: decimal bytes, or with a K or M suffix (KiB, MiB); at most layout::kMaxReserve.
 std::string parse_reserve(const std::string& text, uint64_t& bytes) {
@@ -135,6 +73,8 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
                                        "(KiB/MiB) suffix, at most 1G (docs/dynamic.md)")
       ->check([&options](const std::string& v) { return parse_reserve(v, options.reserve); });
   app.add_flag("--emit-fragment", fragment, "print only the block, for scripts kept by hand");
+  bool force = false;
+  app.add_flag("--force", force, "discard text edited between percpu-ldgen's markers; rewrite a hard-linked file in place");
   try {
     std::vector<std::string> args;
     for (int i = argc - 1; i > 0; --i) args.emplace_back(argv[i]);
@@ -147,23 +87,28 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   }
   options.vma = vma == "delta" ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
   options.source_name = input == "-" ? "<stdin>" : input;
+  options.force = force;
 
   try {
     if (fragment) {
       out << emit_fragment(options);
       return kExitOk;
     }
-    const std::string text = read_input(input);
+    const std::string text = read_script(input);
     if (check) {
       const BlockInfo info = inspect_block(text, options.source_name);
       if (!info.owned_by_ldgen) {
         err << options.source_name << ": no percpu-ldgen block\n";
         return kExitCheckMismatch;
       }
-      if (info.cpus != options.cpus || info.vma != options.vma) {
+      if (info.cpus != options.cpus || info.vma != options.vma || info.reserve != options.reserve) {
         err << options.source_name << ": the block is for cpus=" << info.cpus << " vma="
-            << (info.vma == percpu::layout::AddressModel::delta ? "delta" : "zero") << ", wanted cpus="
-            << options.cpus << " vma=" << vma << '\n';
+            << (info.vma == percpu::layout::AddressModel::delta ? "delta" : "zero") << " reserve=" << info.reserve
+            << ", wanted cpus=" << options.cpus << " vma=" << vma << " reserve=" << options.reserve << '\n';
+        return kExitCheckMismatch;
+      }
+      if (!info.edited.empty()) {
+        err << info.edited << '\n';
         return kExitCheckMismatch;
       }
       if (inject(text, options) != text) {
@@ -173,12 +118,8 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
       return kExitOk;
     }
     const std::string result = inject(text, options);
-    if (in_place) {
-      struct stat st {};
-      const bool have = ::stat(input.c_str(), &st) == 0;
-      write_atomically(input, result, have ? &st : nullptr);
-    } else if (!output.empty() && output != "-") {
-      write_atomically(output, result, nullptr);
+    if (in_place || (!output.empty() && output != "-")) {
+      write_script(in_place ? input : output, result, WriteOptions{force});
     } else {
       out << result;
       out.flush();
@@ -187,8 +128,8 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   } catch (const ScriptError& e) {
     report(err, e);
     return kExitBadInput;
-  } catch (const BadInput& e) {
-    err << "percpu-ldgen: error: " << e.message << '\n';
+  } catch (const FileError& e) {
+    err << "percpu-ldgen: error: " << e.what() << '\n';
     return kExitBadInput;
   } catch (const std::invalid_argument& e) {
     err << "percpu-ldgen: error: " << e.what() << '\n';

@@ -41,10 +41,17 @@ size_t OwnedText::to_source(size_t stripped_offset) const {
   return offset;
 }
 
+size_t OwnedText::stripped_block_offset() const {
+  size_t offset = block_begin;
+  for (const Span& r : removed)
+    if (r.end <= block_begin) offset -= r.end - r.begin;
+  return offset;
+}
+
 namespace {
 
 // "/* percpu-ldgen: begin cpus=4 vma=zero */" -> cpus, vma. Returns false when unreadable.
-bool read_begin_marker(std::string_view text, unsigned& cpus, bool& delta) {
+bool read_begin_marker(std::string_view text, unsigned& cpus, bool& delta, uint64_t& reserve) {
   const std::string_view prefix = percpu::layout::kBlockBeginMarker;
   std::string_view rest = text.substr(prefix.size());
   const size_t c = rest.find(" cpus=");
@@ -62,6 +69,17 @@ bool read_begin_marker(std::string_view text, unsigned& cpus, bool& delta) {
   if (model == "zero ") delta = false;
   else if (model == "delta") delta = true;
   else return false;
+  // " reserve=N" (--reserve) is present only when N > 0.
+  reserve = 0;
+  const size_t r = rest.find(" reserve=");
+  if (r != std::string_view::npos) {
+    size_t k = r + 9;
+    if (k >= rest.size() || rest[k] < '0' || rest[k] > '9') return false;
+    for (; k < rest.size() && rest[k] >= '0' && rest[k] <= '9'; ++k) {
+      reserve = reserve * 10 + static_cast<uint64_t>(rest[k] - '0');
+      if (reserve > percpu::layout::kMaxReserve) return false;
+    }
+  }
   return true;
 }
 
@@ -75,7 +93,7 @@ OwnedText find_owned(const Lexer& lexer) {
     const Comment& c = comments[i];
     if (c.text.rfind(percpu::layout::kBlockBeginMarker, 0) == 0) {
       if (owned.block_found) lexer.fail(c.begin, "a second percpu-ldgen block; keep only one");
-      if (!read_begin_marker(c.text, owned.cpus, owned.vma_delta))
+      if (!read_begin_marker(c.text, owned.cpus, owned.vma_delta, owned.reserve))
         lexer.fail(c.begin, "unreadable percpu-ldgen begin marker (expected 'cpus=N vma=zero|delta')");
       size_t j = i + 1;
       while (j < comments.size() && comments[j].text != percpu::layout::kBlockEndMarker) ++j;
@@ -84,6 +102,10 @@ OwnedText find_owned(const Lexer& lexer) {
       size_t begin = c.begin;
       if (begin >= kBlockLead.size() && source.substr(begin - kBlockLead.size(), kBlockLead.size()) == kBlockLead)
         begin -= kBlockLead.size();
+      // A CRLF file's lead is "\r\n  " (the block never follows a '\r' of the file itself: it goes
+      // right after the last token of an output section).
+      if (begin > 0 && source[begin - 1] == '\r' && source[begin] == '\n') --begin;
+      owned.block_begin = begin;
       owned.removed.push_back({begin, comments[j].end});
       i = j;
     } else if (c.text == kInlineOpen) {

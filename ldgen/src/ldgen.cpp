@@ -1,4 +1,5 @@
-// The library's public entry points: strip what an earlier run inserted, parse, place, edit.
+// The library's public entry points: strip what an earlier run inserted (after checking it is
+// exactly what ldgen writes), parse, place, edit.
 #include "percpu/ldgen.hpp"
 
 #include "editor.hpp"
@@ -17,6 +18,69 @@ void check_options(const InjectOptions& o) {
   if (!o.after.empty() && !o.before.empty()) throw std::invalid_argument("--after and --before exclude each other");
 }
 
+// A CRLF file stays CRLF: what ldgen inserts uses the line ending of the file's first line.
+bool uses_crlf(std::string_view text) {
+  const size_t nl = text.find('\n');
+  return nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r';
+}
+
+std::string with_line_ending(const std::string& text, bool crlf) {
+  if (!crlf) return text;
+  std::string out;
+  for (const char c : text) {
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out;
+}
+
+// The stripped script with a block for `options`, optionally exactly at `block_at`.
+std::string render(const detail::OwnedText& owned, const InjectOptions& options, std::optional<size_t> block_at,
+                   bool crlf) {
+  const detail::Lexer lexer(owned.stripped, options.source_name);
+  const detail::Script parsed = detail::parse_script(owned.stripped, options.source_name);
+  std::vector<detail::Edit> edits = detail::plan_edits(parsed, lexer, options, block_at);
+  for (detail::Edit& e : edits) e.text = with_line_ending(e.text, crlf);
+  return detail::apply_edits(owned.stripped, std::move(edits));
+}
+
+// The offset in `text` of the first line that differs from `expected` (npos: none).
+size_t first_different_line(std::string_view text, std::string_view expected) {
+  size_t line = 0;
+  for (size_t i = 0; i < text.size() && i < expected.size(); ++i) {
+    if (text[i] != expected[i]) return line;
+    if (text[i] == '\n') line = i + 1;
+  }
+  return text.size() == expected.size() ? std::string_view::npos : line;
+}
+
+// Text a user put between ldgen's markers must not be deleted silently: the insertions found are
+// compared with what ldgen writes, here, for the options recorded in the begin marker (so the
+// check follows whatever the block holds, without a copy of its text).
+std::optional<ScriptError> hand_edit(std::string_view script, const detail::OwnedText& owned,
+                                     const detail::Lexer& original, const InjectOptions& options) {
+  if (owned.removed.empty()) return std::nullopt;
+  const std::string what = "percpu-ldgen's insertions differ from what it writes here for cpus=" +
+                           std::to_string(owned.cpus) + " vma=" + (owned.vma_delta ? "delta" : "zero") +
+                           " from this line on (text edited between its markers, or the script around them "
+                           "changed); pass --force to discard them and write them again";
+  if (!owned.block_found) return original.error_at(owned.removed.front().begin, what);
+  InjectOptions recorded = options;
+  recorded.cpus = owned.cpus;
+  recorded.reserve = owned.reserve;
+  recorded.vma = owned.vma_delta ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
+  recorded.after.clear();
+  recorded.before.clear();
+  try {
+    const std::string expected = render(owned, recorded, owned.stripped_block_offset(), uses_crlf(script));
+    const size_t differs = first_different_line(script, expected);
+    if (differs == std::string_view::npos) return std::nullopt;
+    return original.error_at(differs, what);
+  } catch (const ScriptError&) {
+    return original.error_at(owned.block_begin, what);
+  }
+}
+
 }  // namespace
 
 std::string inject(std::string_view script, const InjectOptions& options) {
@@ -25,10 +89,10 @@ std::string inject(std::string_view script, const InjectOptions& options) {
   const detail::Lexer original(script, options.source_name);
   detail::parse_script(script, options.source_name);
   const detail::OwnedText owned = detail::find_owned(original);
-  const detail::Lexer lexer(owned.stripped, options.source_name);
+  if (!options.force)
+    if (const std::optional<ScriptError> edited = hand_edit(script, owned, original, options)) throw *edited;
   try {
-    const detail::Script parsed = detail::parse_script(owned.stripped, options.source_name);
-    return detail::apply_edits(owned.stripped, detail::plan_edits(parsed, lexer, options));
+    return render(owned, options, std::nullopt, uses_crlf(script));
   } catch (const ScriptError& e) {
     if (owned.removed.empty()) throw;
     // Report refusals at their place in the text as given, not in the stripped copy.
@@ -57,7 +121,13 @@ BlockInfo inspect_block(std::string_view script, const std::string& source_name)
   info.owned_by_ldgen = owned.block_found && info.present;
   if (info.owned_by_ldgen) {
     info.cpus = owned.cpus;
+    info.reserve = owned.reserve;
     info.vma = owned.vma_delta ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
+    InjectOptions options;
+    options.cpus = owned.cpus;
+    options.reserve = owned.reserve;
+    options.source_name = source_name;
+    if (const std::optional<ScriptError> edited = hand_edit(script, owned, lexer, options)) info.edited = edited->what();
   }
   return info;
 }

@@ -32,6 +32,8 @@ bool is_script_word(char c) {
 // Characters of a symbol, section name or number in expression mode.
 bool is_expr_word(char c) { return is_alnum(c) || c == '_' || c == '.' || c == '$'; }
 
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 constexpr std::string_view kOperators[] = {"<<=", ">>=", "<<", ">>", "<=", ">=", "==", "!=",
                                            "&&",  "||",  "+=", "-=", "*=", "/=", "&=", "|=",
                                            "^=",  "AT>"};
@@ -58,16 +60,68 @@ void Lexer::scan_comments() {
       const size_t close = source_.find('"', i + 1);
       if (close == std::string_view::npos) fail(i, "unterminated string");
       i = close + 1;
+    } else if (c == '#') {
+      const size_t end = hash_line_end(i);
+      if (starts_line(i)) note_directive(i, end);
+      i = end;
     } else {
       ++i;
     }
   }
+  for (const size_t open : open_conditionals_) conditionals_.push_back({open, source_.size()});
+  open_conditionals_.clear();
+}
+
+// A '#' outside strings and comments runs to the end of its line, as in ld.lld (a comment) and
+// cpp (a directive: #include, #define, #if ...). The line is kept byte for byte and never parsed.
+// Like cpp, a backslash before the newline continues it, and a comment that starts on it may span
+// lines ("#define X 1 /* ... */").
+size_t Lexer::hash_line_end(size_t pos) const {
+  size_t i = pos + 1;
+  while (i < source_.size() && source_[i] != '\n') {
+    if (source_.compare(i, 2, "/*") == 0) {
+      const size_t close = source_.find("*/", i + 2);
+      if (close == std::string_view::npos) fail(i, "unterminated comment");
+      i = close + 2;
+    } else if (source_[i] == '\\' && (source_.compare(i + 1, 1, "\n") == 0 || source_.compare(i + 1, 2, "\r\n") == 0)) {
+      i = source_.find('\n', i + 1) + 1;
+    } else {
+      ++i;
+    }
+  }
+  return i;
+}
+
+bool Lexer::starts_line(size_t pos) const {
+  while (pos > 0 && (source_[pos - 1] == ' ' || source_[pos - 1] == '\t')) --pos;
+  return pos == 0 || source_[pos - 1] == '\n' || (pos == kUtf8Bom.size() && source_.substr(0, pos) == kUtf8Bom);
+}
+
+// Tracks #if/#ifdef/#ifndef ... #endif, so that placement never puts the block where cpp may drop
+// it. An unclosed #if runs to the end of the file.
+void Lexer::note_directive(size_t begin, size_t end) {
+  has_directives_ = true;
+  size_t i = begin + 1;
+  while (i < end && (source_[i] == ' ' || source_[i] == '\t')) ++i;
+  size_t e = i;
+  while (e < end && is_alnum(source_[e])) ++e;
+  const std::string_view word = source_.substr(i, e - i);
+  if (word == "if" || word == "ifdef" || word == "ifndef") {
+    open_conditionals_.push_back(begin);
+  } else if (word == "endif") {
+    if (open_conditionals_.empty()) fail(begin, "#endif without #if");
+    conditionals_.push_back({open_conditionals_.back(), end});
+    open_conditionals_.pop_back();
+  }
 }
 
 void Lexer::skip_space() {
+  if (pos_ == 0 && source_.substr(0, kUtf8Bom.size()) == kUtf8Bom) pos_ = kUtf8Bom.size();
   while (pos_ < source_.size()) {
     if (is_space(source_[pos_])) {
       ++pos_;
+    } else if (source_[pos_] == '#') {
+      pos_ = hash_line_end(pos_);
     } else if (source_.compare(pos_, 2, "/*") == 0) {
       pos_ = source_.find("*/", pos_ + 2) + 2;  // scan_comments proved it is closed
     } else {
@@ -145,7 +199,12 @@ ScriptError Lexer::error_at(size_t offset, const std::string& message) const {
   if (line_end == std::string_view::npos) line_end = source_.size();
   std::string text(source_.substr(line_start, line_end - line_start));
   if (!text.empty() && text.back() == '\r') text.pop_back();
-  return ScriptError(name_, line, static_cast<unsigned>(offset - line_start + 1), message, text);
+  size_t column = offset - line_start + 1;
+  if (line_start == 0 && text.compare(0, kUtf8Bom.size(), kUtf8Bom) == 0) {  // the BOM is no column
+    text.erase(0, kUtf8Bom.size());
+    column = column > kUtf8Bom.size() ? column - kUtf8Bom.size() : 1;
+  }
+  return ScriptError(name_, line, static_cast<unsigned>(column), message, text);
 }
 
 void Lexer::fail(size_t offset, const std::string& message) const { throw error_at(offset, message); }

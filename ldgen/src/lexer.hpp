@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "percpu/ldgen.hpp"
+#include "script.hpp"
 
 namespace percpu::ldgen::detail {
 
@@ -41,18 +42,28 @@ class Lexer {
   const std::string& source_name() const { return name_; }
   // Every comment in the source, in order (found once, up front).
   const std::vector<Comment>& comments() const { return comments_; }
+  // The script is a C-preprocessor template: it has '#' lines at the start of a line.
+  bool has_directives() const { return has_directives_; }
+  // Every #if/#ifdef/#ifndef ... #endif, from the '#' of the #if to the end of the #endif line.
+  const std::vector<Span>& conditionals() const { return conditionals_; }
 
   [[noreturn]] void fail(size_t offset, const std::string& message) const;
   ScriptError error_at(size_t offset, const std::string& message) const;
 
  private:
   void skip_space();
+  size_t hash_line_end(size_t pos) const;
+  bool starts_line(size_t pos) const;
+  void note_directive(size_t begin, size_t end);
   void scan_comments();
 
   std::string_view source_;
   std::string name_;
   size_t pos_ = 0;
   std::vector<Comment> comments_;
+  bool has_directives_ = false;
+  std::vector<size_t> open_conditionals_;
+  std::vector<Span> conditionals_;
 };
 
 }  // namespace percpu::ldgen::detail

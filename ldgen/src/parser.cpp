@@ -34,6 +34,9 @@ class Parser {
 
  private:
   // ---- helpers ----
+  // A name as the script writes it: quoted names keep their quotes ("ADDR(\".my data\")").
+  std::string spelling(const Token& t) const { return std::string(lex_.source().substr(t.begin, t.end - t.begin)); }
+
   [[noreturn]] void fail(const Token& t, const std::string& message) {
     lex_.fail(t.begin, t.kind == TokenKind::end ? message + ", found end of file"
                                                 : message + ", found '" + std::string(t.text) + "'");
@@ -219,6 +222,7 @@ class Parser {
     if (one_of(t.text, {"FORCE_COMMON_ALLOCATION", "INHIBIT_COMMON_ALLOCATION", "FORCE_GROUP_ALLOCATION"}))
       return;
     if (t.is("INSERT")) {
+      script_.has_insert = true;
       const Token where = lex_.next(LexMode::script);
       if (!where.is("AFTER") && !where.is("BEFORE")) fail(where, "expected AFTER or BEFORE");
       expect_name(LexMode::script, "a section name");
@@ -310,7 +314,9 @@ class Parser {
     if (accept(";", LexMode::script)) return;
     if (try_assignment()) return;
     const Token t = lex_.next(LexMode::script);
+    if (t.kind == TokenKind::string) return output_section(t);  // "name with spaces" : { ... }
     if (t.kind != TokenKind::word) fail(t, "expected an output section, an assignment or a command");
+    if (lex_.has_directives() && try_macro_statement(t)) return;
     if (t.is("INCLUDE")) return include(t);
     if (one_of(t.text, {"PROVIDE", "PROVIDE_HIDDEN", "HIDDEN"})) return provide();
     if (one_of(t.text, {"ASSERT", "ENTRY"})) {
@@ -319,6 +325,28 @@ class Parser {
     }
     if (t.is("OVERLAY")) return overlay(t);
     output_section(t);
+  }
+
+  // In a C-preprocessor template, a statement such as RO_DATA(4096) or DISCARDS is a macro that
+  // cpp expands to sections ldgen cannot see (like INCLUDE). It is an upper-case identifier,
+  // with or without "( ... )", that is not followed by what an output section needs next.
+  bool try_macro_statement(const Token& name) {
+    const bool macro_name = std::all_of(name.text.begin(), name.text.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }) && !(name.text[0] >= '0' && name.text[0] <= '9');
+    if (!macro_name) return false;
+    const size_t saved = lex_.position();
+    const Token open = lex_.next(LexMode::script);
+    if (open.is("(")) skip_parens(open);
+    else lex_.rewind(saved);
+    const Token after = lex_.peek(LexMode::script);
+    if (after.is(":") || after.is("(") || (!open.is("(") && after.kind == TokenKind::punct && !after.is("}") &&
+                                           !after.is(";"))) {
+      lex_.rewind(saved);
+      return false;
+    }
+    accept(";", LexMode::script);
+    return true;
   }
 
   // The "(NOLOAD)" of "name [address] [(type)] :"; the '(' not consumed yet.
@@ -343,6 +371,7 @@ class Parser {
   void output_section(const Token& name) {
     OutputSection sec;
     sec.name = std::string(name.text);
+    sec.spelling = spelling(name);
     sec.whole.begin = name.begin;
     if (sec.name == ".percpu") script_.percpu_sections.push_back(name.begin);
     if (!lex_.peek(LexMode::expr).is(":")) {
@@ -416,8 +445,11 @@ class Parser {
       if (accept(";", LexMode::script)) continue;
       if (try_assignment()) continue;
       lex_.next(LexMode::script);
-      if (t.kind != TokenKind::word) fail(t, "expected an input section description");
-      if (t.is("INCLUDE")) {
+      if (t.kind != TokenKind::word && t.kind != TokenKind::string) fail(t, "expected an input section description");
+      if (t.kind == TokenKind::string) {
+        // A quoted file name: "foo bar.o"(.data)
+        if (accept("(", LexMode::script)) skip_parens(t);
+      } else if (t.is("INCLUDE")) {
         include(t);
       } else if (one_of(t.text, {"PROVIDE", "PROVIDE_HIDDEN", "HIDDEN"})) {
         provide();
@@ -465,11 +497,13 @@ class Parser {
       }
     }
     expect("{", LexMode::script);
+    std::string first_spelling;
     for (;;) {
       const Token name = lex_.next(LexMode::script);
       if (name.is("}")) break;
-      if (name.kind != TokenKind::word) fail(name, "expected an overlay section name");
+      if (name.kind != TokenKind::word && name.kind != TokenKind::string) fail(name, "expected an overlay section name");
       if (name.text == ".percpu") script_.percpu_sections.push_back(name.begin);
+      if (ov.overlay_names.empty()) first_spelling = spelling(name);
       ov.overlay_names.emplace_back(name.text);
       const Token open = expect("{", LexMode::script);
       section_contents(open);
@@ -478,6 +512,7 @@ class Parser {
     }
     if (ov.overlay_names.empty()) fail(keyword, "OVERLAY without sections");
     ov.name = ov.overlay_names.front();
+    ov.spelling = first_spelling;
     trailer(ov);
     script_.sections.push_back(std::move(ov));
   }

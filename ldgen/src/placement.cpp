@@ -36,175 +36,111 @@ bool has_name(const OutputSection& s, const std::string& name) {
          std::find(s.overlay_names.begin(), s.overlay_names.end(), name) != s.overlay_names.end();
 }
 
-constexpr int kNone = -1;
+using Index = std::optional<size_t>;  // an index into Script::sections, or none
 
+// Where the block goes: after `prev` (if any), before `next` (if any), at byte `at`.
 struct Place {
-  int prev = kNone;  // the section the block follows
-  int next = kNone;  // the section after the block
-  size_t at = 0;     // insertion offset
+  Index prev;
+  Index next;
+  size_t at = 0;
 };
 
-int next_alloc(const Script& s, int from) {
-  for (int i = from; i < static_cast<int>(s.sections.size()); ++i)
-    if (!is_non_alloc(s.sections[static_cast<size_t>(i)])) return i;
-  return kNone;
-}
-int prev_alloc(const Script& s, int before) {
-  for (int i = before - 1; i >= 0; --i)
-    if (!is_non_alloc(s.sections[static_cast<size_t>(i)])) return i;
-  return kNone;
+Index next_alloc(const Script& s, size_t from) {
+  for (size_t i = from; i < s.sections.size(); ++i)
+    if (!is_non_alloc(s.sections[i])) return i;
+  return std::nullopt;
 }
 
-Place choose_place(const Script& s, const Lexer& lexer, const InjectOptions& o) {
-  const int count = static_cast<int>(s.sections.size());
-  auto find = [&](const std::string& name, const char* option) {
-    for (int i = 0; i < count; ++i)
-      if (has_name(s.sections[static_cast<size_t>(i)], name)) return i;
-    lexer.fail(s.sections_close, std::string("no output section named '") + name + "' for " + option);
-  };
-  Place p;
-  if (!o.after.empty()) {
-    p.prev = find(o.after, "--after");
-    p.next = next_alloc(s, p.prev + 1);
-  } else if (!o.before.empty()) {
-    p.next = find(o.before, "--before");
-    p.prev = prev_alloc(s, p.next);
-    p.at = s.sections[static_cast<size_t>(p.next)].whole.begin;
-    return p;
-  } else {
-    // After the last initialized-data section before the first zero-initialized one. TLS
-    // sections are skipped on both sides: the block goes before them when they sit between the
-    // data and .bss (kernels), and after the data that follows them (GNU ld's default script).
-    int first_bss = kNone;
-    for (int i = 0; i < count && first_bss == kNone; ++i) {
-      const OutputSection& sec = s.sections[static_cast<size_t>(i)];
-      if (!is_non_alloc(sec) && is_bss_like(sec) && !is_tls(sec)) first_bss = i;
+Index prev_alloc(const Script& s, size_t before) {
+  for (size_t i = before; i-- > 0;)
+    if (!is_non_alloc(s.sections[i])) return i;
+  return std::nullopt;
+}
+
+Index after(Index i) { return i ? std::optional<size_t>(*i + 1) : std::optional<size_t>(0); }
+
+size_t find_section(const Script& s, const Lexer& lexer, const std::string& name, const char* option) {
+  for (size_t i = 0; i < s.sections.size(); ++i)
+    if (has_name(s.sections[i], name)) return i;
+  lexer.fail(s.sections_close, std::string("no output section named '") + name + "' for " + option);
+}
+
+// After the last initialized-data section before the first zero-initialized one. TLS sections
+// are skipped on both sides: the block goes before them when they sit between the data and .bss
+// (kernels), and after the data that follows them (GNU ld's default script).
+Index default_prev(const Script& s) {
+  size_t first_bss = s.sections.size();
+  for (size_t i = 0; i < s.sections.size(); ++i) {
+    const OutputSection& sec = s.sections[i];
+    if (!is_non_alloc(sec) && is_bss_like(sec) && !is_tls(sec)) {
+      first_bss = i;
+      break;
     }
-    for (int i = (first_bss == kNone ? count : first_bss) - 1; i >= 0 && p.prev == kNone; --i) {
-      const OutputSection& sec = s.sections[static_cast<size_t>(i)];
-      if (!is_non_alloc(sec) && !is_bss_like(sec) && !is_tls(sec)) p.prev = i;
-    }
-    p.next = p.prev == kNone ? next_alloc(s, 0) : next_alloc(s, p.prev + 1);
   }
-  if (p.prev == kNone) {
-    if (p.next == kNone) lexer.fail(s.sections_close, "SECTIONS has no output section to place the block next to");
-    p.at = s.sections[static_cast<size_t>(p.next)].whole.begin;
-  } else {
-    p.at = s.sections[static_cast<size_t>(p.prev)].whole.end;
+  for (size_t i = first_bss; i-- > 0;) {
+    const OutputSection& sec = s.sections[i];
+    if (!is_non_alloc(sec) && !is_bss_like(sec) && !is_tls(sec)) return i;
   }
-  return p;
+  return std::nullopt;
 }
 
 // The program headers in effect at the end of section `index`: the last explicit ":phdr" list
 // at or before it (a section without one stays in the previous section's headers).
-std::vector<std::string> phdrs_in_effect(const Script& s, int index) {
-  for (int i = index; i >= 0; --i)
-    if (!s.sections[static_cast<size_t>(i)].phdrs.empty()) return s.sections[static_cast<size_t>(i)].phdrs;
+std::vector<std::string> phdrs_in_effect(const Script& s, Index index) {
+  for (size_t i = index ? *index + 1 : 0; i-- > 0;)
+    if (!s.sections[i].phdrs.empty()) return s.sections[i].phdrs;
   return {};
 }
 
-std::string lma_of(const std::string& vma, const std::string& anchor) {
-  if (anchor.empty()) return vma;
-  return vma + " - ADDR(" + anchor + ") + LOADADDR(" + anchor + ")";
+bool shares_a_header(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return std::any_of(a.begin(), a.end(), [&](const std::string& h) { return std::find(b.begin(), b.end(), h) != b.end(); });
 }
 
-}  // namespace
-
-namespace {
-
-// Pieces shared by every shape.
-constexpr const char* kAlign = "ALIGN(MAX(4K, ALIGNOF(.percpu)))";
-constexpr const char* kAreaAlign = "MAX(64, ALIGNOF(.percpu))";
-constexpr const char* kTemplateSize = "(_percpu_load_end - _percpu_load_start)";
-
-// layout::stride: [template | pad | reserve | pad]. The symbols' expressions are written out in
-// full (no symbol refers to another): GNU ld and lld evaluate forward references early.
-std::string stride_rules(const BlockShape& b) {
-  if (b.reserve == 0)
-    return std::string("  _percpu_stride = ABSOLUTE(ALIGN(MAX(_percpu_load_end - _percpu_load_start, 1), ") +
-           kAreaAlign + "));\n";
-  const std::string offset = std::string("ALIGN(") + kTemplateSize + ", " + kAreaAlign + ")";
-  const std::string size = std::to_string(b.reserve);
-  return "  _percpu_reserve_offset = ABSOLUTE(" + offset + ");\n  _percpu_reserve_size = ABSOLUTE(" + size +
-         ");\n  _percpu_stride = ABSOLUTE(ALIGN(" + offset + " + " + size + ", " + kAreaAlign + "));\n";
-}
-constexpr const char* kTemplateBody =
-    "    _percpu_load_start = .;\n"
-    "    KEEP(*(.percpu .percpu.*))\n"
-    "    _percpu_load_end = .;\n";
-std::string phdr_suffix(const BlockShape& b) { return b.phdr.empty() ? "" : " :" + b.phdr; }
-
-// No MEMORY regions. The rest of the areas is a NOLOAD section with the right load address:
-// whatever section follows the block (even when the one named next is empty and dropped)
-// continues from its VMA-to-LMA delta, not from the VMA-0 template's. It starts after the
-// template's bytes, so its load range does not overlap the template's (lld checks that). The
-// symbol assignment keeps it from being discarded when it is empty.
-std::string render_plain(const BlockShape& b, const std::string& n) {
-  std::string out = std::string("  . = ") + kAlign + ";\n  _percpu_start = .;\n";
-  out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
-         lma_of("_percpu_start", b.lma_anchor) + ") {\n" + kTemplateBody + "  }" + phdr_suffix(b) + "\n";
-  out += stride_rules(b);
-  // In the delta model the template's load address already has the right delta, and an AT()
-  // would make lld start a new PT_LOAD with p_filesz 0 in the template's page, which an ELF
-  // loader maps as fresh zero pages over the template (Linux and qemu-user do).
-  const std::string areas_at = b.delta ? "" : " AT(" + lma_of("ADDR(.percpu.areas)", b.lma_anchor) + ")";
-  out += std::string("  .percpu.areas (_percpu_start + ") + kTemplateSize + ") (NOLOAD) :" + areas_at +
-         " {\n    . += _percpu_stride * " + n + " - " + kTemplateSize + ";\n    _percpu_end = .;\n  }" +
-         b.areas_phdrs + "\n";
-  return out;
+// With PHDRS, a section after the block that names a header of the section before it
+// (".data :data ... .bss :data") makes that segment span the areas. The default placement then
+// moves past every section of that header; an explicit --after/--before is refused.
+Place leave_segment_runs(const Script& s, const Lexer& lexer, const InjectOptions& o, Place p) {
+  const std::vector<std::string> current = phdrs_in_effect(s, p.prev);
+  while (p.next && !current.empty() && shares_a_header(current, s.sections[*p.next].phdrs)) {
+    const OutputSection& next = s.sections[*p.next];
+    if (!o.after.empty() || !o.before.empty())
+      lexer.fail(next.whole.begin, "'" + next.name + "' is in program header '" + current.front() +
+                                       "' like the section before the block, so that segment would span the "
+                                       "per-CPU areas; place the block after '" + next.name +
+                                       "' or give it a header of its own");
+    p.prev = p.next;
+    p.next = next_alloc(s, *p.prev + 1);
+    p.at = next.whole.end;
+  }
+  return p;
 }
 
-// MEMORY regions, zero model. The areas are a NOLOAD section in the RAM region: inside an
-// output section '.' moves the region's pointer too (an assignment to '.' outside a section does
-// not); its own AT() keeps its load range off the template's image (lld checks overlaps). It
-// comes first: lld puts a section without '> REGION' in its AT> region, where VMA 0 "overflows"
-// it, unless the previous section already moved to another region. The template's image goes to
-// the load region (FLASH), not to _percpu_start: the startup code copies it from _percpu_image
-// into the areas, as it copies .data.
-std::string render_regions_zero(const BlockShape& b, const std::string& n) {
-  std::string out = std::string("  .percpu.areas (NOLOAD) : AT(ADDR(.percpu.areas)) {\n    . = ") + kAlign +
-                    ";\n    _percpu_start = .;\n    . += _percpu_stride * " + n +
-                    ";\n    _percpu_end = .;\n  } > " + b.region + b.areas_phdrs + "\n";
-  out += std::string("  .percpu 0x0 : {\n") + kTemplateBody + "  } AT> " + b.load_region + phdr_suffix(b) + "\n";
-  out += "  _percpu_image = LOADADDR(.percpu);\n";
-  out += stride_rules(b);
-  return out;
+// Re-running on ldgen's own output: the block goes back exactly where it was.
+Place place_at(const Script& s, const Lexer& lexer, size_t at) {
+  for (size_t i = 0; i < s.sections.size(); ++i) {
+    if (s.sections[i].whole.end == at) return {i, next_alloc(s, i + 1), at};
+    if (s.sections[i].whole.begin == at) return {prev_alloc(s, i), i, at};
+  }
+  lexer.fail(at, "the percpu-ldgen block is not next to an output section; delete it and run percpu-ldgen again");
 }
 
-// MEMORY regions, delta model. The template is linked in the RAM region itself: a NOLOAD
-// padding section aligns it (ALIGNOF cannot be an ALIGN() attribute, GNU ld wants a constant).
-// Pad and areas have their own AT() and header, so that their load ranges stay off the
-// template's image (lld checks overlaps). The areas of CPUs 1..N-1 follow the template.
-std::string render_regions_delta(const BlockShape& b, const std::string& n) {
-  const bool stored_elsewhere = b.load_region != b.region;
-  std::string out = std::string("  .percpu.pad (NOLOAD) : AT(ADDR(.percpu.pad)) { . = ") + kAlign + "; } > " +
-                    b.region + b.pad_phdr + "\n";
-  out += std::string("  .percpu : {\n") + kTemplateBody + "  } > " + b.region +
-         (stored_elsewhere ? " AT> " + b.load_region : "") + phdr_suffix(b) + "\n";
-  out += "  _percpu_start = ADDR(.percpu);\n  _percpu_image = LOADADDR(.percpu);\n";
-  out += stride_rules(b);
-  out += "  .percpu.areas (NOLOAD) : AT(ADDR(.percpu.areas)) {\n    . = _percpu_start + _percpu_stride * " + n +
-         ";\n    _percpu_end = .;\n  } > " + b.region + b.areas_phdrs + "\n";
-  return out;
+Place choose_place(const Script& s, const Lexer& lexer, const InjectOptions& o, std::optional<size_t> block_at) {
+  if (block_at) return place_at(s, lexer, *block_at);
+  Place p;
+  if (!o.before.empty()) {
+    p.next = find_section(s, lexer, o.before, "--before");
+    p.prev = prev_alloc(s, *p.next);
+    p.at = s.sections[*p.next].whole.begin;
+    return leave_segment_runs(s, lexer, o, p);
+  }
+  p.prev = !o.after.empty() ? Index(find_section(s, lexer, o.after, "--after")) : default_prev(s);
+  p.next = next_alloc(s, *after(p.prev));
+  if (!p.prev && !p.next) lexer.fail(s.sections_close, "SECTIONS has no output section to place the block next to");
+  p.at = p.prev ? s.sections[*p.prev].whole.end : s.sections[*p.next].whole.begin;
+  return leave_segment_runs(s, lexer, o, p);
 }
 
-}  // namespace
-
-std::string render_block(const BlockShape& b) {
-  const std::string n = std::to_string(b.cpus);
-  std::string out = std::string(kBlockLead) + percpu::layout::kBlockBeginMarker + " cpus=" + n +
-                    " vma=" + (b.delta ? "delta" : "zero") + " */\n";
-  if (b.reserve != 0)
-    out += "  /* every area: template, then a dynamic reserve of " + std::to_string(b.reserve) +
-           " bytes at _percpu_reserve_offset (percpu/dynamic.hpp) */\n";
-  if (!b.regions) out += render_plain(b, n);
-  else if (b.delta) out += render_regions_delta(b, n);
-  else out += render_regions_zero(b, n);
-  out += std::string("  ") + percpu::layout::kBlockEndMarker;
-  return out;
-}
-
-std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOptions& o) {
+void refuse_foreign_percpu(const Script& s, const Lexer& lexer) {
   if (!s.has_sections) lexer.fail(lexer.source().size(), "the script has no SECTIONS command");
   if (!s.percpu_sections.empty())
     lexer.fail(s.percpu_sections.front(),
@@ -214,96 +150,135 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
     lexer.fail(s.percpu_input_at,
                "an input section pattern here takes the .percpu input sections; remove it so they "
                "go to the template");
-  const Place p = choose_place(s, lexer, o);
-  const OutputSection* prev = p.prev == kNone ? nullptr : &s.sections[static_cast<size_t>(p.prev)];
-  const OutputSection* next = p.next == kNone ? nullptr : &s.sections[static_cast<size_t>(p.next)];
-  const size_t where = prev ? prev->whole.begin : next->whole.begin;
-  if (prev && prev->kind == OutputSection::Kind::overlay)
-    lexer.fail(prev->whole.begin,
+}
+
+// Everything placement decides: the shape of the block and the insertions around it.
+struct Plan {
+  const Script& s;
+  const Lexer& lexer;
+  const OutputSection* prev;
+  const OutputSection* next;
+  size_t where;  // the offset errors about the placement point at
+  BlockShape shape;
+  std::vector<Edit> edits;
+};
+
+// MEMORY regions: the areas go into the region of the section before the block.
+void use_regions(Plan& plan) {
+  if (!plan.prev || plan.prev->region.empty())
+    plan.lexer.fail(plan.where, "the script uses MEMORY regions but the output section before the block (" +
+                                    (plan.prev ? plan.prev->name : std::string("none")) +
+                                    ") is not placed with '> REGION'; pass --after NAME naming a section in "
+                                    "the RAM region");
+  plan.shape.regions = true;
+  plan.shape.region = plan.prev->region;
+  plan.shape.load_region = plan.prev->lma_region.empty() ? plan.prev->region : plan.prev->lma_region;
+}
+
+// No regions. A script that never says AT() is identity-mapped: the template is loaded at
+// _percpu_start. Otherwise the block keeps the VMA-to-LMA delta of an earlier section that surely
+// exists (not an ONLY_IF_RO/RW one, whose ADDR() may name nothing), and the section after the
+// block restates its own load address.
+void use_load_addresses(Plan& plan, Index prev) {
+  const Script& s = plan.s;
+  const bool uses_at = std::any_of(s.sections.begin(), s.sections.end(), [](const OutputSection& sec) {
+    return sec.has_at || !sec.lma_region.empty();
+  });
+  for (size_t i = prev ? *prev + 1 : 0; uses_at && i-- > 0 && plan.shape.lma_anchor.empty();) {
+    const OutputSection& sec = s.sections[i];
+    if (!is_non_alloc(sec) && !sec.conditional && sec.kind == OutputSection::Kind::section)
+      plan.shape.lma_anchor = sec.spelling;
+  }
+  const OutputSection* next = plan.next;
+  if (!next || next->has_at || !next->lma_region.empty()) return;
+  if (next->kind == OutputSection::Kind::overlay)
+    plan.lexer.fail(next->whole.begin, "the OVERLAY after the block has no AT(); give it one or pass --after/--before");
+  plan.edits.push_back(
+      {next->after_colon, marked(" AT(" + lma_of("ADDR(" + next->spelling + ")", plan.shape.lma_anchor) + ")")});
+}
+
+// PHDRS: the template gets a PT_LOAD of its own (at VMA 0 it cannot share one; in the delta model
+// its load address may jump, e.g. from RAM to FLASH). The areas and the section after the block
+// get another new one: lld computes a segment's file size from its first to its last section's
+// file offset, so a section after the template, back in the data segment, would stretch that
+// segment's p_filesz over the template's bytes (p_filesz > p_memsz on 64K pages). GNU ld leaves a
+// section that only inherits its header out of every segment when '.' was assigned before it, so
+// the next section names its header.
+void use_phdrs(Plan& plan, Index prev) {
+  const Script& s = plan.s;
+  if (!s.has_phdrs)
+    plan.lexer.fail(plan.where, "sections name program headers but PHDRS is not in this file (INCLUDEd?); "
+                                "percpu-ldgen must add a PT_LOAD header to it");
+  auto taken = [&](const std::string& n) {
+    return std::any_of(s.phdr_entries.begin(), s.phdr_entries.end(), [&](const PhdrEntry& e) { return e.name == n; });
+  };
+  auto fresh = [&](const std::string& base) {
+    std::string n = base;
+    for (unsigned k = 2; taken(n); ++k) n = base + std::to_string(k);
+    return n;
+  };
+  const std::vector<std::string> current = phdrs_in_effect(s, prev);
+  size_t at = s.phdrs_close;
+  for (const PhdrEntry& e : s.phdr_entries)
+    if (!current.empty() && e.name == current.front()) at = e.whole.end;
+  const OutputSection* next = plan.next;
+  if (current.empty() && next && next->phdrs.empty())
+    plan.lexer.fail(next->whole.begin, "cannot tell which program header '" + next->name +
+                                           "' belongs to; name one with ':phdr' on it");
+  plan.shape.phdr = fresh("percpu");
+  const std::string areas = fresh("percpu_next");
+  plan.shape.areas_phdrs = " :" + areas;
+  std::string headers = "\n  " + plan.shape.phdr + " PT_LOAD FLAGS(6);\n  " + areas + " PT_LOAD FLAGS(6);";
+  if (plan.shape.regions && plan.shape.delta) {  // the padding before the template: a third one
+    const std::string pad = fresh("percpu_pad");
+    plan.shape.pad_phdr = " :" + pad;
+    headers = "\n  " + pad + " PT_LOAD FLAGS(6);" + headers;
+  }
+  plan.edits.push_back({at, marked(headers)});
+  if (next && next->phdrs.empty()) plan.edits.push_back({next->after_body, marked(" :" + areas)});
+}
+
+// In a C-preprocessor template, text inside #if ... #endif may be dropped by cpp: the block and
+// its insertions must not go there.
+void refuse_conditional_edits(const std::vector<Edit>& edits, const Lexer& lexer) {
+  for (const Edit& e : edits)
+    for (const Span& c : lexer.conditionals())
+      if (c.begin < e.offset && e.offset < c.end)
+        lexer.fail(e.offset, "percpu-ldgen would insert here, inside the #if at line " +
+                                 std::to_string(lexer.error_at(c.begin, "").line()) +
+                                 " that cpp may drop; pass --after/--before naming a section outside "
+                                 "#if ... #endif, or run percpu-ldgen on the preprocessed script");
+}
+
+}  // namespace
+
+std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOptions& o,
+                             std::optional<size_t> block_at) {
+  refuse_foreign_percpu(s, lexer);
+  const Place p = choose_place(s, lexer, o, block_at);
+  Plan plan{s, lexer, p.prev ? &s.sections[*p.prev] : nullptr, p.next ? &s.sections[*p.next] : nullptr, 0, {}, {}};
+  plan.where = plan.prev ? plan.prev->whole.begin : plan.next->whole.begin;
+  if (plan.prev && plan.prev->kind == OutputSection::Kind::overlay)
+    lexer.fail(plan.where,
                "the block would follow an OVERLAY, whose load addresses are not contiguous; pass "
                "--after NAME or --before NAME to place it next to an ordinary output section");
+  plan.shape.cpus = o.cpus;
+  plan.shape.reserve = o.reserve;
+  plan.shape.delta = o.vma == percpu::layout::AddressModel::delta;
+  plan.shape.insert = s.has_insert;
 
-  BlockShape shape;
-  shape.cpus = o.cpus;
-  shape.reserve = o.reserve;
-  shape.delta = o.vma == percpu::layout::AddressModel::delta;
-  bool uses_regions = s.has_memory;
-  for (const OutputSection& sec : s.sections) uses_regions |= !sec.region.empty();
-  std::vector<Edit> edits;
-
-  if (uses_regions) {
-    if (!prev || prev->region.empty())
-      lexer.fail(where, "the script uses MEMORY regions but the output section before the block (" +
-                            (prev ? prev->name : std::string("none")) +
-                            ") is not placed with '> REGION'; pass --after NAME naming a section in "
-                            "the RAM region");
-    shape.regions = true;
-    shape.region = prev->region;
-    shape.load_region = prev->lma_region.empty() ? prev->region : prev->lma_region;
-  } else {
-    // A script that never says AT() is identity-mapped: the template is loaded at
-    // _percpu_start. Otherwise the block keeps the VMA-to-LMA delta of an earlier section that
-    // surely exists (not an ONLY_IF_RO/RW one, whose ADDR() may name nothing).
-    const bool uses_at = std::any_of(s.sections.begin(), s.sections.end(), [](const OutputSection& sec) {
-      return sec.has_at || !sec.lma_region.empty();
-    });
-    for (int i = p.prev; uses_at && i >= 0 && shape.lma_anchor.empty(); --i) {
-      const OutputSection& sec = s.sections[static_cast<size_t>(i)];
-      if (!is_non_alloc(sec) && !sec.conditional && sec.kind == OutputSection::Kind::section)
-        shape.lma_anchor = sec.name;
-    }
-    if (next && !next->has_at && next->lma_region.empty()) {
-      if (next->kind == OutputSection::Kind::overlay)
-        lexer.fail(next->whole.begin,
-                   "the OVERLAY after the block has no AT(); give it one or pass --after/--before");
-      edits.push_back(
-          {next->after_colon, marked(" AT(" + lma_of("ADDR(" + next->name + ")", shape.lma_anchor) + ")")});
-    }
-  }
-
-  bool uses_phdrs = s.has_phdrs;
-  for (const OutputSection& sec : s.sections) uses_phdrs |= !sec.phdrs.empty();
-  if (uses_phdrs) {
-    if (!s.has_phdrs)
-      lexer.fail(where, "sections name program headers but PHDRS is not in this file (INCLUDEd?); "
-                        "percpu-ldgen must add a PT_LOAD header to it");
-    auto taken = [&](const std::string& n) {
-      return std::any_of(s.phdr_entries.begin(), s.phdr_entries.end(), [&](const PhdrEntry& e) { return e.name == n; });
-    };
-    auto fresh = [&](std::string base) {
-      std::string n = base;
-      for (unsigned k = 2; taken(n); ++k) n = base + std::to_string(k);
-      return n;
-    };
-    const std::vector<std::string> current = phdrs_in_effect(s, p.prev);
-    size_t at = s.phdrs_close;
-    if (!current.empty())
-      for (const PhdrEntry& e : s.phdr_entries)
-        if (e.name == current.front()) at = e.whole.end;
-    // The template gets a PT_LOAD of its own (at VMA 0 it cannot share one; in the delta model
-    // its load address may jump, e.g. from RAM to FLASH). The areas and the section after the
-    // block get another new one: lld computes a segment's file size from its first to its last
-    // section's file offset, so a section after the template, back in the data segment, would
-    // stretch that segment's p_filesz over the template's bytes (p_filesz > p_memsz on 64K
-    // pages). GNU ld leaves a section that only inherits its header out of every segment when
-    // '.' was assigned before it, so the next section names its header.
-    if (current.empty() && next && next->phdrs.empty())
-      lexer.fail(next->whole.begin, "cannot tell which program header '" + next->name +
-                                        "' belongs to; name one with ':phdr' on it");
-    shape.phdr = fresh("percpu");
-    const std::string after = fresh("percpu_next");
-    shape.areas_phdrs = " :" + after;
-    std::string headers = "\n  " + shape.phdr + " PT_LOAD FLAGS(6);\n  " + after + " PT_LOAD FLAGS(6);";
-    if (shape.regions && shape.delta) {  // the padding before the template: a third one
-      const std::string pad = fresh("percpu_pad");
-      shape.pad_phdr = " :" + pad;
-      headers = "\n  " + pad + " PT_LOAD FLAGS(6);" + headers;
-    }
-    edits.push_back({at, marked(headers)});
-    if (next && next->phdrs.empty()) edits.push_back({next->after_body, marked(" :" + after)});
-  }
-  edits.push_back({p.at, render_block(shape)});
-  return edits;
+  const bool uses_regions = s.has_memory || std::any_of(s.sections.begin(), s.sections.end(), [](const OutputSection& sec) {
+                              return !sec.region.empty();
+                            });
+  if (uses_regions) use_regions(plan);
+  else use_load_addresses(plan, p.prev);
+  const bool uses_phdrs = s.has_phdrs || std::any_of(s.sections.begin(), s.sections.end(), [](const OutputSection& sec) {
+                            return !sec.phdrs.empty();
+                          });
+  if (uses_phdrs) use_phdrs(plan, p.prev);
+  plan.edits.push_back({p.at, render_block(plan.shape)});
+  refuse_conditional_edits(plan.edits, lexer);
+  return plan.edits;
 }
 
 }  // namespace percpu::ldgen::detail

@@ -3,9 +3,11 @@
 // marked insertions for the editor.
 #pragma once
 
-#include <string>
+#include <cstddef>
+#include <optional>
 #include <vector>
 
+#include "block.hpp"
 #include "editor.hpp"
 #include "lexer.hpp"
 #include "percpu/ldgen.hpp"
@@ -13,25 +15,10 @@
 
 namespace percpu::ldgen::detail {
 
-// What the block needs to know about its surroundings.
-struct BlockShape {
-  unsigned cpus = 1;
-  uint64_t reserve = 0;      // dynamic reserve bytes per area (0: none, no reserve symbols)
-  bool delta = false;
-  std::string lma_anchor;    // output section whose VMA-to-LMA delta the template keeps; empty: none
-  std::string phdr;          // program header for the template; empty: none
-  std::string pad_phdr;      // " :pad" for the delta regions shape's padding section
-  std::string areas_phdrs;   // " :a :b" for the areas section (the headers after the block)
-  std::string region;        // regions shape: the VMA region that holds the reserved areas
-  std::string load_region;   // regions shape: the template's load region
-  bool regions = false;
-};
-
-// The block's text, starting with kBlockLead and ending with the end marker.
-std::string render_block(const BlockShape& shape);
-
 // Throws ScriptError (located with `lexer`, whose source is the script parsed) on a script
-// ldgen cannot edit safely.
-std::vector<Edit> plan_edits(const Script& script, const Lexer& lexer, const InjectOptions& options);
+// ldgen cannot edit safely. `block_at`: put the block exactly at this offset (next to the output
+// section that ends or starts there), as when regenerating a block ldgen wrote before.
+std::vector<Edit> plan_edits(const Script& script, const Lexer& lexer, const InjectOptions& options,
+                             std::optional<size_t> block_at = std::nullopt);
 
 }  // namespace percpu::ldgen::detail

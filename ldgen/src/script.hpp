@@ -16,7 +16,8 @@ struct Span {
 // An output section statement, or an OVERLAY (kind == overlay; name is its first section).
 struct OutputSection {
   enum class Kind { section, overlay } kind = Kind::section;
-  std::string name;
+  std::string name;        // without quotes
+  std::string spelling;    // as written (quoted names keep their quotes), for ADDR(...) and the like
   std::vector<std::string> overlay_names;  // overlay: every section in it
   Span whole;              // from the name to the last byte of the statement (fill, comma)
   bool has_address = false;
@@ -40,6 +41,7 @@ struct Script {
   bool has_sections = false;
   size_t sections_close = 0;            // offset of the last SECTIONS command's closing '}'
   bool has_memory = false;
+  bool has_insert = false;              // INSERT AFTER/BEFORE: an addition to another script
   bool has_phdrs = false;
   size_t phdrs_close = 0;               // offset of PHDRS' closing '}'
   std::vector<PhdrEntry> phdr_entries;

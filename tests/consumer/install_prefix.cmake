@@ -11,7 +11,7 @@ if(NOT COMPONENTS)
 endif()
 string(REPLACE "|" ";" COMPONENTS "${COMPONENTS}")
 
-set(expect_dev lib/cmake/percpu/percpuConfig.cmake lib/cmake/percpu/PercpuFunctions.cmake
+set(expect_dev lib/cmake/percpu/percpuConfig.cmake lib/pkgconfig/percpu.pc share/percpu/percpu.mk lib/cmake/percpu/PercpuFunctions.cmake
     include/percpu/percpu.hpp include/percpu/arch/riscv.hpp include/percpu/detail/symbols.hpp
     share/percpu/src/runtime.cpp share/percpu/ld/percpu-host.ld
     share/percpu/toolchains/riscv64-elf.cmake)

@@ -68,7 +68,13 @@ void run(size_t cpu) {
   if (!g_counter) return;
   dyn_start_ok.write_current(g_counter.read_current() == kStart ? 1 : 0);
   if (g_counter.current_ptr() != g_counter.remote_ptr(cpu)) dyn_start_ok.write_current(0);
-  for (uint64_t i = 0; i < kIncrements; ++i) g_counter.inc_current();
+#if defined(__aarch64__)
+  // The raw form, as example.cpp's static counter: the guarded one is a CPU-local atomic, which
+  // the MMU-off aarch64 kernel must not use (Device memory; docs/examples.md).
+  for (uint64_t i = 0; i < kIncrements; ++i) g_counter.inc_current_raw();
+#else
+  for (uint64_t i = 0; i < kIncrements; ++i) g_counter.inc_current();  // guarded: CPU-local atomic
+#endif
 }
 
 bool report(size_t cpus) {

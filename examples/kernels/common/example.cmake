@@ -9,6 +9,10 @@
 #                             EXAMPLE_CPUS and the flags, and names the image <target>.elf.
 #                             EXAMPLE_DYNAMIC=ON adds the dynamic example and percpu::kernel_dynamic;
 #                             the arch projects pass RESERVE ${EXAMPLE_RESERVE} to percpu-ldgen.
+#   example_storm_kernels(<script> <sources>...)  adds the interrupt-storm kernels storm.elf
+#                             (guarded forms) and storm_raw.elf (the _raw control), built from
+#                             common/storm.cpp and the arch's storm sources, linked with <script>
+#                             (not built by default: `--target storm storm_raw`).
 include_guard(GLOBAL)
 
 set(EXAMPLE_CPUS 4 CACHE STRING "CPUs the kernel reserves per-CPU areas for (boot it with -smp EXAMPLE_CPUS)")
@@ -33,8 +37,22 @@ if(NOT TARGET percpu::kernel_runtime)
 endif()
 
 function(example_kernel target)
+  target_sources(${target} PRIVATE "${EXAMPLE_COMMON_DIR}/example.cpp")
+  _example_kernel_common(${target})
+endfunction()
+
+function(example_storm_kernels script)
+  foreach(target storm storm_raw)
+    add_executable(${target} EXCLUDE_FROM_ALL ${ARGN} "${EXAMPLE_COMMON_DIR}/storm.cpp")
+    _example_kernel_common(${target})
+    target_compile_definitions(${target} PRIVATE STORM_RAW=$<STREQUAL:${target},storm_raw>)
+  endforeach()
+  percpu_generate_linker_script(OUT storm.percpu.ld SCRIPT ${script} CPUS ${EXAMPLE_CPUS}
+                                TARGET storm storm_raw)
+endfunction()
+
+function(_example_kernel_common target)
   target_sources(${target} PRIVATE
-    "${EXAMPLE_COMMON_DIR}/example.cpp"
     "${EXAMPLE_COMMON_DIR}/console.cpp"
     "${EXAMPLE_COMMON_DIR}/freestanding.cpp")
   target_link_libraries(${target} PRIVATE percpu::kernel_runtime)

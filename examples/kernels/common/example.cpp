@@ -2,7 +2,8 @@
 //   1. point the per-CPU register at the CPU's own area (percpu::init_percpu_reg);
 //   2. read `seed` before any write: its non-zero initializer must be in every area;
 //   3. write the CPU's id into `cpu_id` and read it back; write 0x5EED + id into `seed`;
-//   4. add 1 to `counter` 1,000,000 times (inc_current: no atomics, no shared cache line);
+//   4. add 1 to `counter` 1,000,000 times (inc_current_raw: interrupts are masked and the CPU
+//      never migrates, so the plain load/add/store is exact; no atomics, no shared cache line);
 //   5. raise its own `done` flag.
 // The boot CPU then reads every CPU's variables remotely (remote_ref_raw), prints one line per
 // CPU and a verdict, and ends the QEMU run with a pass or fail status (platform::exit).
@@ -66,7 +67,9 @@ void run_checks(size_t cpu) {
   if (cpu_id.read_current() != cpu) found |= kReadBack;
   seed.write_current(kSeed + static_cast<uint32_t>(cpu));  // each area diverges from the template
 
-  for (uint64_t i = 0; i < kIncrements; ++i) counter.inc_current();
+  // The raw form: the guarded inc_current() is a CPU-local atomic (interrupt-safe), which the
+  // MMU-off aarch64 kernel must not use (Device memory; docs/examples.md). storm.cpp tests it.
+  for (uint64_t i = 0; i < kIncrements; ++i) counter.inc_current_raw();
 #if EXAMPLE_DYNAMIC
   dynamic_example::run(cpu);
 #endif

@@ -22,6 +22,7 @@ struct InjectOptions {
   std::string before;      // place the block before this output section (empty: default)
   percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
   std::string source_name = "<stdin>";  // used in error locations
+  bool force = false;      // discard text a user put between ldgen's markers instead of refusing
 };
 
 // Bad input: a syntax error or a script ldgen refuses to edit. what() is "file:line:col: message".
@@ -58,7 +59,11 @@ struct BlockInfo {
   bool present = false;         // the script has a .percpu output section
   bool owned_by_ldgen = false;  // ... written by ldgen (between its markers)
   unsigned cpus = 0;            // the CPU count in ldgen's marker (0 if not owned)
+  uint64_t reserve = 0;         // the dynamic reserve in ldgen's marker (0: none)
   percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
+  // Not empty: the block (or an insertion) is not what ldgen writes for the options in its begin
+  // marker; "file:line:col: message" of the first line that differs.
+  std::string edited;
 };
 
 // What the script holds now (used by --check). Throws ScriptError on a syntax error.

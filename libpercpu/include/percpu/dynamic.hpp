@@ -60,24 +60,36 @@ uintptr_t dynamic_alloc(size_t size, size_t align) noexcept;
 bool dynamic_free(uintptr_t offset, size_t size) noexcept;
 
 // The guarded read-modify-writes of a dynamic object on load/store architectures, on the
-// already-computed address of this CPU's copy, under the caller's PreemptGuard - the same
-// sequence PerCpu<> uses for static variables, so the interrupt-safety rules are the same.
-// The one place to switch when the arch layer gains interrupt-safe primitives.
+// already-computed address of this CPU's copy, under the caller's PreemptGuard: the CPU-local
+// atomics PerCpu<> uses for static variables (arch/atomic.hpp) where the target has them for T,
+// else the plain sequence - so the interrupt-safety rules are the static variables' own.
 template <typename T, typename U>
 inline void rmw_add(T* p, T value) noexcept {
-  *p = bit_cast<T>(static_cast<U>(bit_cast<U>(*p) + bit_cast<U>(value)));
+  if constexpr (arch::has_atomic_v<T>) {
+    arch::atomic_add(p, value);
+  } else {
+    *p = bit_cast<T>(static_cast<U>(bit_cast<U>(*p) + bit_cast<U>(value)));
+  }
 }
 template <typename T>
 inline T rmw_xchg(T* p, T value) noexcept {
-  const T old = *p;
-  *p = value;
-  return old;
+  if constexpr (arch::has_atomic_v<T>) {
+    return arch::atomic_xchg(p, value);
+  } else {
+    const T old = *p;
+    *p = value;
+    return old;
+  }
 }
 template <typename T, typename U>
 inline T rmw_cmpxchg(T* p, T expected, T desired) noexcept {
-  const T old = *p;
-  if (bit_cast<U>(old) == bit_cast<U>(expected)) *p = desired;
-  return old;
+  if constexpr (arch::has_atomic_v<T>) {
+    return arch::atomic_cmpxchg(p, expected, desired);
+  } else {
+    const T old = *p;
+    if (bit_cast<U>(old) == bit_cast<U>(expected)) *p = desired;
+    return old;
+  }
 }
 
 }  // namespace detail
@@ -169,7 +181,10 @@ class DynPerCpu {
 #if PERCPU_ARCH_HAS_SINGLE_INSN_RMW
     return xchg_loop(value);
 #else
-    return detail::rmw_xchg<T>(current_ptr(), value);
+    T* p = current_ptr();
+    const T old = *p;
+    *p = value;
+    return old;
 #endif
   }
   T xchg_current(T value) const noexcept {
@@ -188,15 +203,19 @@ class DynPerCpu {
 #if PERCPU_ARCH_HAS_SINGLE_INSN_RMW
     return arch::cmpxchg_at<T>(disp_, expected, desired);
 #else
-    return detail::rmw_cmpxchg<T, U>(current_ptr(), expected, desired);
+    T* p = current_ptr();
+    const T old = *p;
+    if (detail::bit_cast<U>(old) == detail::bit_cast<U>(expected)) *p = desired;
+    return old;
 #endif
   }
   T cmpxchg_current(T expected, T desired) const noexcept {
+    static_assert(kFastPath, "cmpxchg needs an integer, bool, enum or pointer per-CPU object");
 #if PERCPU_ARCH_HAS_SINGLE_INSN_RMW
     return cmpxchg_current_raw(expected, desired);
 #else
     PreemptGuard guard;
-    return cmpxchg_current_raw(expected, desired);
+    return detail::rmw_cmpxchg<T, U>(current_ptr(), expected, desired);
 #endif
   }
 

@@ -12,9 +12,12 @@
 // one area per CPU; each CPU's thread-pointer register points at its area, so an access is
 // "register + the variable's offset". docs/runtime.md describes modes and costs.
 //
-// "raw" operations: the caller guarantees that the thread is neither preempted nor migrated.
+// "raw" operations: the caller guarantees that the thread is neither preempted nor migrated,
+// and that no interrupt handler updates the variable (plain load/modify/store).
 // The others take PreemptGuard (PERCPU_PREEMPT) unless the architecture does them in ONE
-// instruction (x86_64: read, write, add, sub, inc, dec, cmpxchg, and xchg as a cmpxchg loop).
+// instruction (x86_64: read, write, add, sub, inc, dec, cmpxchg, and xchg as a cmpxchg loop);
+// under the guard, add/sub/inc/dec/xchg/cmpxchg are CPU-local atomics (arch/atomic.hpp), so
+// they are interrupt-safe too. docs/runtime.md has the table of guarantees.
 #pragma once
 
 #include <stddef.h>
@@ -43,6 +46,8 @@
 #else
 #error "percpu: unsupported architecture (x86_64, aarch64, riscv, loongarch64), or define PERCPU_SP_NAIVE=1"
 #endif
+// CPU-local atomics on an address (arch::atomic_add/xchg/cmpxchg): the guarded RMW forms.
+#include "percpu/arch/atomic.hpp"
 
 namespace percpu {
 
@@ -60,6 +65,9 @@ class PerCpu {
   static constexpr bool kFastPath = detail::is_fast_v<T>;
   // Guarded operations that the architecture performs in one instruction skip the guard.
   static constexpr bool kSingleInsn = kFastPath && PERCPU_ARCH_HAS_SINGLE_INSN_RMW;
+  // Otherwise the guarded read-modify-writes are CPU-local atomics where the target has them
+  // for T (arch/atomic.hpp; not: riscv32 8-byte values, RISC-V without the A extension).
+  static constexpr bool kAtomic = kFastPath && arch::has_atomic_v<T>;
 
   PerCpu() = default;
   PerCpu(const PerCpu&) = delete;
@@ -130,6 +138,9 @@ class PerCpu {
   static void add_current(T value) noexcept {
     if constexpr (kSingleInsn) {
       add_current_raw(value);
+    } else if constexpr (kAtomic && detail::is_arith_v<T>) {  // else: the raw form's error
+      PreemptGuard guard;  // covers the address computation too: the CPU cannot change under it
+      arch::atomic_add(current_ptr(), value);
     } else {
       PreemptGuard guard;
       add_current_raw(value);
@@ -161,6 +172,9 @@ class PerCpu {
   static T xchg_current(T value) noexcept {
     if constexpr (kSingleInsn) {
       return xchg_current_raw(value);
+    } else if constexpr (kAtomic) {
+      PreemptGuard guard;
+      return arch::atomic_xchg(current_ptr(), value);
     } else {
       PreemptGuard guard;
       return xchg_current_raw(value);
@@ -183,6 +197,9 @@ class PerCpu {
   static T cmpxchg_current(T expected, T desired) noexcept {
     if constexpr (kSingleInsn) {
       return cmpxchg_current_raw(expected, desired);
+    } else if constexpr (kAtomic) {
+      PreemptGuard guard;
+      return arch::atomic_cmpxchg(current_ptr(), expected, desired);
     } else {
       PreemptGuard guard;
       return cmpxchg_current_raw(expected, desired);

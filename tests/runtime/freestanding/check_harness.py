@@ -110,7 +110,8 @@ def main() -> int:
     harness = HERE / "harness"
     sources = [harness / f for f in first] + [
         libpercpu / "src" / "runtime.cpp", tests / "portable_vars.cpp",
-        tests / "test_portable_init.cpp", tests / "test_portable_access.cpp", harness / "harness.cpp"]
+        tests / "test_portable_init.cpp", tests / "test_portable_access.cpp",
+        tests / "test_portable_atomic.cpp", harness / "harness.cpp"]
     objs = []
     for src in sources:
         obj = work / (src.stem + ".o")

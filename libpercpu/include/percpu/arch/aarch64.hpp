@@ -11,8 +11,9 @@
 //     movz O, #:abs_g1:sym ; movk O, #:abs_g0_nc:sym  (one more instruction).
 //   delta model  mrs B ; adrp+add O = &var (PC-relative, PIE-friendly) ; ldr V, [B, O]
 // Load/store architectures have no single-instruction read-modify-write on a base+offset
-// address (LSE atomics such as stadd take a plain register address and are locked, i.e. not
-// cheaper than the guard), so add/cmpxchg go through the generic layer's PreemptGuard.
+// address (LSE atomics such as stadd take a plain register address), so the guarded
+// add/xchg/cmpxchg take the generic layer's PreemptGuard around current_ptr() and a CPU-local
+// atomic (atomic_aarch64.hpp: LSE or ldxr/stxr), which makes them interrupt-safe.
 #pragma once
 
 #include <stdint.h>

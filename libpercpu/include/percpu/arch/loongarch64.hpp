@@ -10,7 +10,8 @@
 //   delta model  T = &var (pcalau12i+addi.d, PC-relative) ; ldx.{bu,hu,w,d} V, $r21, T
 // Indexed loads/stores add the register for free, so both models take 3 instructions.
 // No single-instruction read-modify-write on $r21 + offset exists (am*.{w,d} take a plain
-// register address and are atomic), so add/cmpxchg use the generic guarded path.
+// register address), so the guarded add/xchg/cmpxchg take PreemptGuard around current_ptr() and
+// a CPU-local atomic (atomic_loongarch64.hpp: am*, ll/sc), which makes them interrupt-safe.
 #pragma once
 
 #include <stdint.h>

@@ -13,8 +13,9 @@
 // (offsets below 2 KiB) into nothing and rebases the load on x0 - the add of gp is lost (the
 // Rust crate's defect). Test runtime_riscv_relax_* links with relaxation ON and checks both
 // the disassembly and the values under qemu-riscv64.
-// No single-instruction read-modify-write exists (AMOs take a plain register address and are
-// atomic, i.e. not cheaper than the guard), so add/cmpxchg use the generic guarded path.
+// No single-instruction read-modify-write on gp + offset exists (AMOs take a plain register
+// address), so the guarded add/xchg/cmpxchg take PreemptGuard around current_ptr() and a
+// CPU-local atomic (atomic_riscv.hpp: AMOs, lr/sc), which makes them interrupt-safe.
 #pragma once
 
 #include <stdint.h>

@@ -1,6 +1,7 @@
 // percpu/detail/asm.hpp - helpers shared by the load/store arch headers (aarch64, riscv,
 // loongarch64). Those architectures have no memory-operand arithmetic, so only read and write
-// are asm; every other operation goes through current_ptr() under the generic layer's guard.
+// are asm on register + offset; read-modify-writes go through current_ptr() under the generic
+// layer's guard (as CPU-local atomics: arch/atomic_<arch>.hpp).
 #pragma once
 
 #include "percpu/detail/traits.hpp"
