@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <set>
 #include <tuple>
 
 namespace percpu::check::detail {
@@ -39,6 +40,56 @@ const ElfSymbol* find_defined(const ElfModel& elf, const std::string& name) {
   for (const ElfSymbol& s : elf.symbols)
     if (s.shndx != SHN_UNDEF && s.name == name) return &s;
   return nullptr;
+}
+
+constexpr const char* kInitializerSuffix = "_percpu_initializer_must_be_a_constant_expression";
+
+std::string demangled_or_raw(const std::string& symbol) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(symbol.c_str(), nullptr, nullptr, &status),
+                                                   std::free);
+  return status == 0 && demangled ? std::string(demangled.get()) : symbol;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// PERCPU_DEFINE's storage object: a data object with a `percpu_storage::` component in its
+// demangled name (not the constexpr initializer that lives next to it in .rodata).
+bool is_runtime_storage(const ElfSymbol& s) {
+  if (s.type != STT_OBJECT || s.name.rfind("_Z", 0) != 0) return false;
+  const std::string name = demangled_or_raw(s.name);
+  if (ends_with(name, kInitializerSuffix)) return false;
+  const std::string component = std::string(percpu::layout::kStorageNamespace) + "::";
+  for (size_t at = name.find(component); at != std::string::npos; at = name.find(component, at + 1))
+    if (at == 0 || (at >= 2 && name.compare(at - 2, 2, "::") == 0) || name[at - 1] == ' ') return true;
+  return false;
+}
+
+std::string section_name(const ElfModel& elf, uint16_t shndx) {
+  if (shndx == SHN_ABS) return "*ABS*";
+  if (shndx < elf.sections.size()) return elf.sections[shndx].name;
+  return "section " + std::to_string(shndx);
+}
+
+// Every per-CPU variable outside the template: storage symbols by their namespace, the user's by
+// name (a named symbol that is not defined at all is reported too: --gc-sections may drop it).
+void find_swallowed(Analysis& a) {
+  auto in_template = [&](const ElfSymbol& s) {
+    for (const ElfSection* t : a.templates)
+      if (s.shndx == t->index) return true;
+    return false;
+  };
+  const std::set<std::string> named(a.options.percpu_symbols.begin(), a.options.percpu_symbols.end());
+  std::set<std::string> seen;
+  for (const ElfSymbol& s : a.elf.symbols) {
+    if (s.shndx == SHN_UNDEF || !(named.count(s.name) || is_runtime_storage(s))) continue;
+    seen.insert(s.name);
+    if (!in_template(s)) a.swallowed.push_back({s.name, demangle(s.name), section_name(a.elf, s.shndx)});
+  }
+  for (const std::string& name : named)
+    if (!seen.count(name)) a.swallowed.push_back({name, demangle(name), ""});
 }
 
 bool contains(const ElfSegment& p, const ElfSection& s) {
@@ -116,13 +167,14 @@ std::string hex(uint64_t value) {
   return text;
 }
 
+std::string storage_symbol_marker() {
+  const std::string ns = percpu::layout::kStorageNamespace;
+  return std::to_string(ns.size()) + ns;
+}
+
 std::string demangle(const std::string& symbol) {
-  std::string name = symbol;
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(symbol.c_str(), nullptr, nullptr, &status),
-                                                   std::free);
-  if (status == 0 && demangled) name = demangled.get();
-  const std::string storage = "percpu_storage::";
+  std::string name = demangled_or_raw(symbol);
+  const std::string storage = std::string(percpu::layout::kStorageNamespace) + "::";
   for (size_t at = name.find(storage); at != std::string::npos; at = name.find(storage, at))
     name.erase(at, storage.size());
   return name;
@@ -174,6 +226,7 @@ Analysis analyze(ElfModel elf, const Options& options) {
     a.reserve_size = find_defined(a.elf, percpu::layout::kReserveSizeSymbol);
   }
   a.image_delta = image_delta(a);
+  find_swallowed(a);
 
   Layout& l = a.layout;
   l.arch = arch_name(a.elf.machine, a.elf.elf_class);

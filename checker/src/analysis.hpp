@@ -24,6 +24,14 @@ struct Names {
 
 Names names_for(const Options& options);
 
+// A per-CPU variable (PERCPU_DEFINE's storage or a symbol named in Options::percpu_symbols)
+// that the link put outside the template, or a named one that is not defined at all.
+struct Swallowed {
+  std::string symbol;   // the ELF symbol
+  std::string name;     // demangled
+  std::string section;  // where it went; empty: not defined in the file
+};
+
 struct Analysis {
   ElfModel elf;
   Options options;
@@ -40,8 +48,13 @@ struct Analysis {
   const ElfSymbol* reserve_size = nullptr;     // layout::kReserveSizeSymbol
   std::optional<uint64_t> template_lma;        // when a PT_LOAD holds the template
   std::optional<uint64_t> image_delta;         // VMA - LMA of the rest of the image
+  std::vector<Swallowed> swallowed;             // per-CPU variables outside every template section
   Layout layout;
 };
+
+// Marks what the bounded view must keep of the symbol table to find swallowed variables: the
+// mangled form of PERCPU_DEFINE's storage namespace (a nested-name component).
+std::string storage_symbol_marker();
 
 // Builds the analysis (and its layout); never throws for layouts that break rules.
 Analysis analyze(ElfModel elf, const Options& options);

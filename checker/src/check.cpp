@@ -19,14 +19,15 @@ class MemorySource : public detail::ByteSource {
   size_t size_;
 };
 
-// The symbols the layout model reads besides the template's own.
-std::vector<std::string> layout_symbols(const detail::Names& n) {
-  std::vector<std::string> out;
+// The symbols the layout model reads besides the template's own: the layout's names, the user's
+// per-CPU symbols and PERCPU_DEFINE's storage wherever it went (rule variables.swallowed).
+detail::SymbolSelection layout_symbols(const detail::Names& n, const Options& options) {
+  std::vector<std::string> names = options.percpu_symbols;
   for (const std::string* name : {&n.start, &n.end, &n.load_start, &n.load_end, &n.stride})
-    if (!name->empty()) out.push_back(*name);
-  out.push_back(percpu::layout::kReserveOffsetSymbol);  // the dynamic reserve, when there is one
-  out.push_back(percpu::layout::kReserveSizeSymbol);
-  return out;
+    if (!name->empty()) names.push_back(*name);
+  names.push_back(percpu::layout::kReserveOffsetSymbol);  // the dynamic reserve, when there is one
+  names.push_back(percpu::layout::kReserveSizeSymbol);
+  return {std::move(names), {detail::storage_symbol_marker()}};
 }
 
 detail::Analysis analyze_view(const detail::BoundedElf& view, const std::string& name, const Options& options,
@@ -38,7 +39,7 @@ detail::Analysis analyze_view(const detail::BoundedElf& view, const std::string&
 
 detail::Analysis analyze_file(const std::string& path, const Options& options) {
   const detail::Names names = detail::names_for(options);
-  return analyze_view(detail::view_elf_file(path, names.section, layout_symbols(names)), path, options, names);
+  return analyze_view(detail::view_elf_file(path, names.section, layout_symbols(names, options)), path, options, names);
 }
 
 Report report_of(const detail::Analysis& analysis, const std::string& name) {
@@ -58,7 +59,7 @@ Report check(const std::string& path, const Options& options) { return report_of
 Report check_bytes(const uint8_t* data, size_t size, const std::string& name, const Options& options) {
   const detail::Names names = detail::names_for(options);
   const MemorySource source(data, size);
-  return report_of(analyze_view(detail::view_elf(source, name, names.section, layout_symbols(names)), name, options, names), name);
+  return report_of(analyze_view(detail::view_elf(source, name, names.section, layout_symbols(names, options)), name, options, names), name);
 }
 
 }  // namespace percpu::check

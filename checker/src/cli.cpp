@@ -47,7 +47,11 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   app.add_option("--load-end-symbol", options.load_end_symbol, "end of the template (default _percpu_load_end)");
   app.add_option("--hot", options.hot, "a hot variable (name or glob pattern; repeatable): false-sharing hints")
       ->allow_extra_args(false);
-  app.add_option("--format", format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--percpu-symbol", options.percpu_symbols,
+                 "a symbol that is a per-CPU variable (exact ELF name; repeatable): it must lie in the template")
+      ->allow_extra_args(false);
+  app.add_option("--format", format, "text (default), json, svg or html (the layout as a picture)")
+      ->check(CLI::IsMember({"text", "json", "svg", "html"}));
   app.add_flag("-q,--quiet", quiet, "text: print only the failing rules");
   try {
     std::vector<std::string> args;
@@ -63,6 +67,8 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   try {
     const Report report = check(file, options);
     if (format == "json") out << to_json(report);
+    else if (format == "svg") out << to_svg(report.layout);
+    else if (format == "html") out << to_html(report);
     else if (quiet) detail::write_rules(out, report, true);
     else out << to_text(report);
     out.flush();

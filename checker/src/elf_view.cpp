@@ -66,8 +66,17 @@ class Viewer {
     return value;
   }
 
-  template <typename C>
-  BoundedElf view(const std::string& template_section, const std::vector<std::string>& symbol_names);
+  template <typename T>
+  std::vector<T> table(uint64_t offset, uint64_t count, const std::string& what) const {
+    std::vector<T> out(static_cast<size_t>(count));
+    if (count) {
+      require_in_file(offset, count * sizeof(T), what);
+      source_.read(offset, out.data(), out.size() * sizeof(T));
+    }
+    return out;
+  }
+
+  const ByteSource& source() const { return source_; }
 
  private:
   const ByteSource& source_;
@@ -89,142 +98,172 @@ std::string string_at(const std::vector<uint8_t>& table, uint64_t offset) {
   return std::string(start, strnlen(start, table.size() - offset));
 }
 
+// One view, step by step: validate the header, read the tables, pick the sections and symbols
+// the checks read, write the small ELF.
 template <typename C>
-BoundedElf Viewer::view(const std::string& template_section, const std::vector<std::string>& symbol_names) {
+class ViewBuilder {
   using Ehdr = typename C::Ehdr;
   using Phdr = typename C::Phdr;
   using Shdr = typename C::Shdr;
   using Sym = typename C::Sym;
-  const Ehdr ehdr = object<Ehdr>(0, "the ELF header");
-  if (ehdr.e_type == ET_REL) fail("a relocatable object (ET_REL): percpu-check reads linked files");
-  if (ehdr.e_phnum && ehdr.e_phentsize != sizeof(Phdr))
-    fail("program header entry size " + std::to_string(ehdr.e_phentsize) + ", expected " +
-         std::to_string(sizeof(Phdr)));
-  if (ehdr.e_shoff && ehdr.e_shentsize != sizeof(Shdr))
-    fail("section header entry size " + std::to_string(ehdr.e_shentsize) + ", expected " +
-         std::to_string(sizeof(Shdr)));
-  if (ehdr.e_shoff && ehdr.e_shnum == 0)
-    fail("extended section numbering (more than 65279 sections) is not supported");
-  const uint64_t shnum = ehdr.e_shoff ? ehdr.e_shnum : 0;
-  if (ehdr.e_shstrndx == SHN_XINDEX) fail("extended section numbering (SHN_XINDEX) is not supported");
-  if (shnum && ehdr.e_shstrndx != SHN_UNDEF && ehdr.e_shstrndx >= shnum)
-    fail("section name table index " + std::to_string(ehdr.e_shstrndx) + " out of range (" +
-         std::to_string(shnum) + " sections)");
 
-  std::vector<Phdr> phdrs(ehdr.e_phnum);
-  if (ehdr.e_phnum) {
-    require_in_file(ehdr.e_phoff, uint64_t{ehdr.e_phnum} * sizeof(Phdr), "the program header table");
-    source_.read(ehdr.e_phoff, phdrs.data(), phdrs.size() * sizeof(Phdr));
-  }
-  std::vector<Shdr> shdrs(shnum);
-  if (shnum) {
-    require_in_file(ehdr.e_shoff, shnum * sizeof(Shdr), "the section header table");
-    source_.read(ehdr.e_shoff, shdrs.data(), shdrs.size() * sizeof(Shdr));
-  }
-  for (size_t i = 0; i < phdrs.size(); ++i) {
-    const Phdr& p = phdrs[i];
-    if (p.p_filesz) require_in_file(p.p_offset, p.p_filesz, "segment " + std::to_string(i));
-  }
-  for (size_t i = 1; i < shdrs.size(); ++i) {
-    const Shdr& s = shdrs[i];
-    if (s.sh_type != SHT_NOBITS && s.sh_type != SHT_NULL && s.sh_size)
-      require_in_file(s.sh_offset, s.sh_size, "section [" + std::to_string(i) + "]");
+ public:
+  ViewBuilder(const Viewer& viewer, const std::string& template_section, const SymbolSelection& selection)
+      : v_(viewer), template_section_(template_section), selection_(selection) {}
+
+  BoundedElf build() {
+    read_header();
+    read_tables();
+    read_section_names();
+    pick_sections();
+    pick_symbols();
+    return write_image();
   }
 
-  std::vector<uint8_t> names;
-  if (shnum && ehdr.e_shstrndx != SHN_UNDEF) {
-    const Shdr& s = shdrs[ehdr.e_shstrndx];
-    if (s.sh_type != SHT_STRTAB) fail("the section name table is not a string table");
-    names = bytes(s.sh_offset, s.sh_size, "the section name table");
+ private:
+  void read_header() {
+    ehdr_ = v_.object<Ehdr>(0, "the ELF header");
+    if (ehdr_.e_type == ET_REL) v_.fail("a relocatable object (ET_REL): percpu-check reads linked files");
+    if (ehdr_.e_type == ET_CORE) v_.fail("a core dump (ET_CORE): percpu-check reads linked files");
+    if (ehdr_.e_type != ET_EXEC && ehdr_.e_type != ET_DYN)
+      v_.fail("ELF type " + std::to_string(ehdr_.e_type) + " is neither an executable nor a shared object");
+    if (ehdr_.e_machine == EM_NONE) v_.fail("no machine (e_machine 0): not a linked program for any architecture");
+    if (ehdr_.e_phnum && ehdr_.e_phentsize != sizeof(Phdr))
+      v_.fail("program header entry size " + std::to_string(ehdr_.e_phentsize) + ", expected " +
+              std::to_string(sizeof(Phdr)));
+    if (ehdr_.e_shoff && ehdr_.e_shentsize != sizeof(Shdr))
+      v_.fail("section header entry size " + std::to_string(ehdr_.e_shentsize) + ", expected " +
+              std::to_string(sizeof(Shdr)));
+    if (ehdr_.e_shoff && ehdr_.e_shnum == 0)
+      v_.fail("extended section numbering (more than 65279 sections) is not supported");
+    shnum_ = ehdr_.e_shoff ? ehdr_.e_shnum : 0;
+    if (ehdr_.e_shstrndx == SHN_XINDEX) v_.fail("extended section numbering (SHN_XINDEX) is not supported");
+    if (shnum_ && ehdr_.e_shstrndx != SHN_UNDEF && ehdr_.e_shstrndx >= shnum_)
+      v_.fail("section name table index " + std::to_string(ehdr_.e_shstrndx) + " out of range (" +
+              std::to_string(shnum_) + " sections)");
   }
 
-  // The pieces the small ELF keeps: names, the first symbol table and its strings, the template.
-  std::set<size_t> kept;
-  std::set<size_t> templates;  // every section of the template's name, whatever its type
-  if (!names.empty()) kept.insert(ehdr.e_shstrndx);
-  size_t symtab = 0;
-  for (size_t i = 1; i < shdrs.size(); ++i) {
-    const Shdr& s = shdrs[i];
-    if (s.sh_name >= names.size() && s.sh_name != 0 && !names.empty())
-      fail("section [" + std::to_string(i) + "]: name offset " + hex(s.sh_name) + " beyond the section name table");
-    if (s.sh_type == SHT_SYMTAB && symtab == 0) symtab = i;
-    if (string_at(names, s.sh_name) != template_section) continue;
-    templates.insert(i);
-    if (s.sh_type != SHT_NOBITS) kept.insert(i);
+  // The program and section header tables; every segment's and section's bytes inside the file.
+  void read_tables() {
+    phdrs_ = v_.table<Phdr>(ehdr_.e_phoff, ehdr_.e_phnum, "the program header table");
+    shdrs_ = v_.table<Shdr>(ehdr_.e_shoff, shnum_, "the section header table");
+    for (size_t i = 0; i < phdrs_.size(); ++i)
+      if (phdrs_[i].p_filesz) v_.require_in_file(phdrs_[i].p_offset, phdrs_[i].p_filesz, "segment " + std::to_string(i));
+    for (size_t i = 1; i < shdrs_.size(); ++i) {
+      const Shdr& s = shdrs_[i];
+      if (s.sh_type != SHT_NOBITS && s.sh_type != SHT_NULL && s.sh_size)
+        v_.require_in_file(s.sh_offset, s.sh_size, "section [" + std::to_string(i) + "]");
+    }
   }
-  std::vector<uint8_t> symbols;  // the symbol table the image gets
-  uint32_t local_symbols = 1;     // its sh_info: the null symbol and the kept locals
-  if (symtab) {
-    const Shdr& s = shdrs[symtab];
+
+  void read_section_names() {
+    if (!shnum_ || ehdr_.e_shstrndx == SHN_UNDEF) return;
+    const Shdr& s = shdrs_[ehdr_.e_shstrndx];
+    if (s.sh_type != SHT_STRTAB) v_.fail("the section name table is not a string table");
+    names_ = v_.bytes(s.sh_offset, s.sh_size, "the section name table");
+    kept_.insert(ehdr_.e_shstrndx);
+  }
+
+  // The sections whose bytes the image keeps: names, the first symbol table and the template(s).
+  void pick_sections() {
+    for (size_t i = 1; i < shdrs_.size(); ++i) {
+      const Shdr& s = shdrs_[i];
+      if (s.sh_name >= names_.size() && s.sh_name != 0 && !names_.empty())
+        v_.fail("section [" + std::to_string(i) + "]: name offset " + hex(s.sh_name) + " beyond the section name table");
+      if (s.sh_type == SHT_SYMTAB && symtab_ == 0) symtab_ = i;
+      if (string_at(names_, s.sh_name) != template_section_) continue;
+      templates_.insert(i);
+      if (s.sh_type != SHT_NOBITS) kept_.insert(i);
+    }
+  }
+
+  // Whether the checks read this symbol: those of the template (the variables), the layout's own
+  // names and the per-CPU storage found elsewhere. LIEF then builds a few objects, not one per
+  // kernel symbol.
+  bool wanted(const Sym& sym, const std::vector<uint8_t>& strings, const std::set<std::string>& names) const {
+    if (templates_.count(sym.st_shndx)) return true;
+    if (sym.st_shndx == SHN_UNDEF) return false;
+    const std::string name = string_at(strings, sym.st_name);
+    if (names.count(name)) return true;
+    for (const std::string& part : selection_.name_parts)
+      if (name.find(part) != std::string::npos) return true;
+    return false;
+  }
+
+  void pick_symbols() {
+    if (!symtab_) return;
+    const Shdr& s = shdrs_[symtab_];
     if (s.sh_entsize != sizeof(Sym) && s.sh_entsize != 0)
-      fail("symbol table entry size " + std::to_string(s.sh_entsize) + ", expected " + std::to_string(sizeof(Sym)));
-    if (s.sh_size % sizeof(Sym)) fail("symbol table size " + hex(s.sh_size) + " is not a whole number of entries");
+      v_.fail("symbol table entry size " + std::to_string(s.sh_entsize) + ", expected " + std::to_string(sizeof(Sym)));
+    if (s.sh_size % sizeof(Sym)) v_.fail("symbol table size " + hex(s.sh_size) + " is not a whole number of entries");
     if (s.sh_size / sizeof(Sym) > kMaxSymbols)
-      fail("symbol table of " + std::to_string(s.sh_size / sizeof(Sym)) + " entries (more than " +
-           std::to_string(kMaxSymbols) + ")");
-    if (s.sh_link == 0 || s.sh_link >= shnum || shdrs[s.sh_link].sh_type != SHT_STRTAB)
-      fail("the symbol table's string table (section " + std::to_string(s.sh_link) + ") is not a string table");
-    const uint64_t strsize = shdrs[s.sh_link].sh_size;
-    const std::vector<uint8_t> table = bytes(s.sh_offset, s.sh_size, "the symbol table");
-    const std::vector<uint8_t> strings = bytes(shdrs[s.sh_link].sh_offset, strsize, "the symbol string table");
-    // Only the symbols the checks read go into the image: those of the template (the variables)
-    // and the layout's own names. LIEF then builds a few objects, not one per kernel symbol.
-    const std::set<std::string> wanted(symbol_names.begin(), symbol_names.end());
+      v_.fail("symbol table of " + std::to_string(s.sh_size / sizeof(Sym)) + " entries (more than " +
+              std::to_string(kMaxSymbols) + ")");
+    if (s.sh_link == 0 || s.sh_link >= shnum_ || shdrs_[s.sh_link].sh_type != SHT_STRTAB)
+      v_.fail("the symbol table's string table (section " + std::to_string(s.sh_link) + ") is not a string table");
+    const uint64_t strsize = shdrs_[s.sh_link].sh_size;
+    const std::vector<uint8_t> table = v_.bytes(s.sh_offset, s.sh_size, "the symbol table");
+    const std::vector<uint8_t> strings = v_.bytes(shdrs_[s.sh_link].sh_offset, strsize, "the symbol string table");
+    const std::set<std::string> names(selection_.names.begin(), selection_.names.end());
     Sym null_symbol{};
-    append(symbols, &null_symbol, sizeof null_symbol);
+    append(symbols_, &null_symbol, sizeof null_symbol);
     for (uint64_t k = 1; k < s.sh_size / sizeof(Sym); ++k) {
       Sym sym;
       std::memcpy(&sym, table.data() + k * sizeof(Sym), sizeof(Sym));
       if (sym.st_name && sym.st_name >= strsize)
-        fail("symbol " + std::to_string(k) + ": name offset " + hex(sym.st_name) + " beyond the string table");
-      if (!templates.count(sym.st_shndx) && !(sym.st_shndx != SHN_UNDEF && wanted.count(string_at(strings, sym.st_name))))
-        continue;
-      if (k < s.sh_info) ++local_symbols;
-      append(symbols, &sym, sizeof sym);
+        v_.fail("symbol " + std::to_string(k) + ": name offset " + hex(sym.st_name) + " beyond the string table");
+      if (!wanted(sym, strings, names)) continue;
+      if (k < s.sh_info) ++local_symbols_;
+      append(symbols_, &sym, sizeof sym);
     }
-    kept.insert(symtab);
-    kept.insert(s.sh_link);
+    kept_.insert(symtab_);
+    kept_.insert(s.sh_link);
   }
 
-  BoundedElf out;
-  for (const Shdr& s : shdrs) {
-    out.section_types.push_back(s.sh_type);
-    out.section_offsets.push_back(s.sh_offset);
-    out.section_sizes.push_back(s.sh_size);
-  }
-  for (const Phdr& p : phdrs) {
-    out.segment_offsets.push_back(p.p_offset);
-    out.segment_filesz.push_back(p.p_filesz);
+  // The image: header, program headers (no file bytes), section headers, kept sections' bytes;
+  // and the file-only fields the model restores from the original headers.
+  BoundedElf write_image() {
+    BoundedElf out;
+    for (const Shdr& s : shdrs_) {
+      out.section_types.push_back(s.sh_type);
+      out.section_offsets.push_back(s.sh_offset);
+      out.section_sizes.push_back(s.sh_size);
+    }
+    for (const Phdr& p : phdrs_) {
+      out.segment_offsets.push_back(p.p_offset);
+      out.segment_filesz.push_back(p.p_filesz);
+    }
+    std::vector<uint8_t>& image = out.image;
+    Ehdr small = ehdr_;
+    small.e_phoff = phdrs_.empty() ? 0 : sizeof(Ehdr);
+    small.e_shoff = shdrs_.empty() ? 0 : sizeof(Ehdr) + phdrs_.size() * sizeof(Phdr);
+    small.e_shnum = static_cast<decltype(small.e_shnum)>(shnum_);
+    append(image, &small, sizeof small);
+    for (Phdr p : phdrs_) {
+      p.p_offset = 0;
+      p.p_filesz = 0;
+      append(image, &p, sizeof p);
+    }
+    const size_t shdr_at = image.size();
+    image.resize(image.size() + shdrs_.size() * sizeof(Shdr));
+    std::vector<Shdr> small_shdrs = shdrs_;
+    for (size_t i = 1; i < shdrs_.size(); ++i) write_section(image, i, small_shdrs[i]);
+    if (!small_shdrs.empty()) std::memcpy(image.data() + shdr_at, small_shdrs.data(), small_shdrs.size() * sizeof(Shdr));
+    return out;
   }
 
-  // The image: header, program headers (no file bytes), section headers, kept sections' bytes.
-  std::vector<uint8_t>& image = out.image;
-  Ehdr small = ehdr;
-  small.e_phoff = phdrs.empty() ? 0 : sizeof(Ehdr);
-  small.e_shoff = shdrs.empty() ? 0 : sizeof(Ehdr) + phdrs.size() * sizeof(Phdr);
-  small.e_shnum = static_cast<decltype(small.e_shnum)>(shnum);
-  append(image, &small, sizeof small);
-  for (Phdr p : phdrs) {
-    p.p_offset = 0;
-    p.p_filesz = 0;
-    append(image, &p, sizeof p);
-  }
-  const size_t shdr_at = image.size();
-  image.resize(image.size() + shdrs.size() * sizeof(Shdr));
-  std::vector<Shdr> small_shdrs = shdrs;
-  for (size_t i = 1; i < shdrs.size(); ++i) {
-    Shdr& s = small_shdrs[i];
-    if (i == symtab) {
+  void write_section(std::vector<uint8_t>& image, size_t i, Shdr& s) const {
+    if (i == symtab_) {
       pad_to(image, 8);
       s.sh_offset = image.size();
       s.sh_entsize = sizeof(Sym);
-      s.sh_size = symbols.size();
-      s.sh_info = local_symbols;
-      append(image, symbols.data(), symbols.size());
-    } else if (kept.count(i)) {
+      s.sh_size = symbols_.size();
+      s.sh_info = local_symbols_;
+      append(image, symbols_.data(), symbols_.size());
+    } else if (kept_.count(i)) {
       pad_to(image, 8);
       s.sh_offset = image.size();
-      const std::vector<uint8_t> data = bytes(shdrs[i].sh_offset, shdrs[i].sh_size, "section [" + std::to_string(i) + "]");
+      const std::vector<uint8_t> data = v_.bytes(shdrs_[i].sh_offset, shdrs_[i].sh_size, "section [" + std::to_string(i) + "]");
       append(image, data.data(), data.size());
       image.push_back(0);  // a string table that lacks its final NUL still ends here
     } else if (s.sh_type != SHT_NULL) {
@@ -235,9 +274,21 @@ BoundedElf Viewer::view(const std::string& template_section, const std::vector<s
       s.sh_size = 0;
     }
   }
-  if (!small_shdrs.empty()) std::memcpy(image.data() + shdr_at, small_shdrs.data(), small_shdrs.size() * sizeof(Shdr));
-  return out;
-}
+
+  const Viewer& v_;
+  const std::string& template_section_;
+  const SymbolSelection& selection_;
+  Ehdr ehdr_{};
+  uint64_t shnum_ = 0;
+  std::vector<Phdr> phdrs_;
+  std::vector<Shdr> shdrs_;
+  std::vector<uint8_t> names_;
+  std::set<size_t> kept_;       // sections whose bytes the image keeps
+  std::set<size_t> templates_;  // every section of the template's name, whatever its type
+  size_t symtab_ = 0;
+  std::vector<uint8_t> symbols_;  // the symbol table the image gets
+  uint32_t local_symbols_ = 1;    // its sh_info: the null symbol and the kept locals
+};
 
 class FileSource : public ByteSource {
  public:
@@ -268,7 +319,7 @@ class FileSource : public ByteSource {
 }  // namespace
 
 BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section,
-                    const std::vector<std::string>& symbol_names) {
+                    const SymbolSelection& symbols) {
   Viewer viewer(source, name);
   unsigned char ident[EI_NIDENT] = {};
   if (source.size() < SELFMAG) viewer.fail("not an ELF file (" + std::to_string(source.size()) + " bytes)");
@@ -281,14 +332,14 @@ BoundedElf view_elf(const ByteSource& source, const std::string& name, const std
   if (ident[EI_DATA] != ELFDATA2LSB) viewer.fail("unknown ELF data encoding " + std::to_string(ident[EI_DATA]));
   if (ident[EI_CLASS] == ELFCLASS32) {
     if (source.size() < sizeof(Elf32_Ehdr)) viewer.fail("truncated ELF header (" + std::to_string(source.size()) + " bytes)");
-    return viewer.view<Elf32>(template_section, symbol_names);
+    return ViewBuilder<Elf32>(viewer, template_section, symbols).build();
   }
   if (source.size() < sizeof(Elf64_Ehdr)) viewer.fail("truncated ELF header (" + std::to_string(source.size()) + " bytes)");
-  return viewer.view<Elf64>(template_section, symbol_names);
+  return ViewBuilder<Elf64>(viewer, template_section, symbols).build();
 }
 
 BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
-                         const std::vector<std::string>& symbol_names) {
+                         const SymbolSelection& symbols) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw ElfError(path + ": cannot open: " + std::strerror(errno));
   struct stat st {};
@@ -302,7 +353,7 @@ BoundedElf view_elf_file(const std::string& path, const std::string& template_se
     throw ElfError(path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
   }
   const FileSource source(fd, static_cast<uint64_t>(st.st_size), path);
-  return view_elf(source, path, template_section, symbol_names);
+  return view_elf(source, path, template_section, symbols);
 }
 
 void restore_file_fields(ElfModel& model, const BoundedElf& view) {

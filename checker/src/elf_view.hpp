@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "elf_model.hpp"
@@ -35,15 +36,25 @@ struct BoundedElf {
   std::vector<uint64_t> segment_filesz;
 };
 
+// The defined symbols the image keeps besides those of the template section(s): by exact name
+// (the layout's own, the user's per-CPU names) or by a part of the name (the mangled storage
+// namespace of PERCPU_DEFINE).
+struct SymbolSelection {
+  SymbolSelection(std::vector<std::string> exact = {}, std::vector<std::string> parts = {})
+      : names(std::move(exact)), name_parts(std::move(parts)) {}
+  std::vector<std::string> names;
+  std::vector<std::string> name_parts;
+};
+
 // Throws ElfError("<name>: <reason>") on anything it cannot read or that does not add up. The
 // image's symbol table holds the symbols defined in the template section(s) and the defined
-// symbols named in symbol_names (the layout's own), not the others.
+// symbols that `symbols` selects, not the others.
 BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section,
-                    const std::vector<std::string>& symbol_names);
+                    const SymbolSelection& symbols);
 
 // Opens path (regular files only) and views it.
 BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
-                         const std::vector<std::string>& symbol_names);
+                         const SymbolSelection& symbols);
 
 // Puts the original types, offsets and file sizes back into a model parsed from the image.
 void restore_file_fields(ElfModel& model, const BoundedElf& view);

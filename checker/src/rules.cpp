@@ -2,6 +2,7 @@
 // (percpu/layout.hpp). docs/percpu-check.md documents every id, its message and its fix.
 #include <elf.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "analysis.hpp"
@@ -33,14 +34,27 @@ struct Verdict {
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
 bool overlaps(uint64_t a_start, uint64_t a_end, uint64_t b_start, uint64_t b_end) {
-  return a_start < b_end && b_start < a_end;
+  return a_start < a_end && b_start < b_end && a_start < b_end && b_start < a_end;  // empty ranges overlap nothing
 }
 
 const char* kNoTemplate = "no template section (see template.exists)";
 
+// A NOBITS (NOLOAD) template has no load image: its load address and segment say nothing.
+const char* kNobitsTemplate = "the template is NOBITS: it has no load image (see template.progbits)";
+
+// Why the rules that read the template skip: none, or more than one (template.exists says which;
+// one mistake, one finding).
+const char* not_one_template(const Analysis& a) {
+  if (!a.tmpl) return kNoTemplate;
+  if (a.templates.size() > 1) return "more than one template section (see template.exists)";
+  return nullptr;
+}
+
 std::string missing(const std::string& symbol) { return "symbol " + quoted(symbol) + " is missing (see symbols.present)"; }
 
 Outcome template_exists(const Analysis& a, Verdict& v) {
+  if (a.templates.empty() && !a.swallowed.empty())  // GNU ld drops the template its variables left
+    return skip("the template is empty and was dropped: its variables went elsewhere (see variables.swallowed)");
   if (a.templates.empty())
     v.fail("no section named " + quoted(a.names.section),
            "link with the .percpu block (percpu-ldgen SCRIPT --cpus N), or name the template with --section / "
@@ -52,7 +66,9 @@ Outcome template_exists(const Analysis& a, Verdict& v) {
 }
 
 Outcome template_flags(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
+  // lld 14 gives an empty output section the flags of its neighbours (even X): nothing to judge.
+  if (a.tmpl->size == 0) return skip("the template is empty: its flags are the linker's choice");
   const uint64_t f = a.tmpl->flags;
   if (!(f & SHF_ALLOC) || !(f & SHF_WRITE) || (f & SHF_EXECINSTR)) {
     std::string flags = std::string(f & SHF_WRITE ? "W" : "") + (f & SHF_ALLOC ? "A" : "") + (f & SHF_EXECINSTR ? "X" : "");
@@ -63,7 +79,7 @@ Outcome template_flags(const Analysis& a, Verdict& v) {
 }
 
 Outcome template_progbits(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (a.tmpl->type == SHT_NOBITS && a.tmpl->size > 0)
     v.fail(quoted(a.names.section) + " is NOBITS (NOLOAD): the initial values of its " + std::to_string(a.tmpl->size) +
                " bytes are not in the file",
@@ -75,7 +91,7 @@ Outcome template_progbits(const Analysis& a, Verdict& v) {
 }
 
 Outcome template_address_model(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (a.tmpl->addr == 0) return pass();
   if (!a.start) return skip(missing(a.names.start));
   if (a.tmpl->addr != a.start->value)
@@ -87,7 +103,7 @@ Outcome template_address_model(const Analysis& a, Verdict& v) {
 }
 
 Outcome symbols_present(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);  // no block at all: one finding (template.exists), not two
+  if (const char* why = not_one_template(a)) return skip(why);  // no block at all: one finding (template.exists), not two
   std::string absent;
   const std::pair<const std::string*, const ElfSymbol*> wanted[] = {
       {&a.names.start, a.start}, {&a.names.end, a.end}, {&a.names.load_start, a.load_start}, {&a.names.load_end, a.load_end}};
@@ -101,7 +117,7 @@ Outcome symbols_present(const Analysis& a, Verdict& v) {
 }
 
 Outcome symbols_load_range(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.load_start) return skip(missing(a.names.load_start));
   if (!a.load_end) return skip(missing(a.names.load_end));
   if (a.load_start->value != a.tmpl->addr)
@@ -115,7 +131,7 @@ Outcome symbols_load_range(const Analysis& a, Verdict& v) {
 }
 
 Outcome variables_inside(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   std::string bad;
   size_t count = 0;
   for (const Variable& var : a.layout.variables) {
@@ -132,8 +148,35 @@ Outcome variables_inside(const Analysis& a, Verdict& v) {
   return v.done();
 }
 
+// Per-CPU variables the link put outside the template (a greedy pattern before the block, such as
+// `*(.data .data.* .p*)`, collected them): every CPU then shares one copy. One finding per section
+// they went to, naming them.
+Outcome variables_swallowed(const Analysis& a, Verdict& v) {
+  constexpr size_t kListed = 16;
+  std::vector<std::pair<std::string, std::vector<const Swallowed*>>> by_section;
+  for (const Swallowed& s : a.swallowed) {
+    auto it = std::find_if(by_section.begin(), by_section.end(), [&](const auto& e) { return e.first == s.section; });
+    if (it == by_section.end()) it = by_section.insert(by_section.end(), {s.section, {}});
+    it->second.push_back(&s);
+  }
+  for (const auto& [section, vars] : by_section) {
+    std::string list;
+    for (size_t i = 0; i < vars.size() && i < kListed; ++i) list += (i ? ", " : "") + vars[i]->name;
+    if (vars.size() > kListed) list += " and " + std::to_string(vars.size() - kListed) + " more";
+    if (section.empty())
+      v.fail("per-CPU symbol" + std::string(vars.size() > 1 ? "s " : " ") + list + " (--percpu-symbol) not defined in the file",
+             "define the variable (PERCPU_DEFINE) and keep it from --gc-sections (KEEP), or fix the name");
+    else
+      v.fail(std::to_string(vars.size()) + " per-CPU variable" + (vars.size() > 1 ? "s" : "") + " in " + quoted(section) +
+                 " instead of the template " + quoted(a.names.section) + " (one copy shared by every CPU): " + list,
+             "an input pattern before the block matches the per-CPU sections (e.g. *(.data .data.* .p*) or "
+             "*(.percpu*)): narrow it so that only the block collects " + a.names.section + " and " + a.names.section + ".*");
+  }
+  return v.done();
+}
+
 Outcome areas_start_aligned(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
   const uint64_t align = layout::area_align(a.layout.template_align);
   const uint64_t required = a.options.profile == Profile::percpu ? std::max(layout::kAreaBlockAlign, align) : align;
@@ -144,8 +187,9 @@ Outcome areas_start_aligned(const Analysis& a, Verdict& v) {
 }
 
 Outcome areas_start_is_load_address(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
+  if (a.tmpl->type == SHT_NOBITS) return skip(kNobitsTemplate);
   if (!a.template_lma) return skip("the template is in no PT_LOAD segment, so it has no load address");
   const uint64_t delta = a.image_delta.value_or(0);
   const uint64_t expected = *a.template_lma + delta;
@@ -159,7 +203,7 @@ Outcome areas_start_is_load_address(const Analysis& a, Verdict& v) {
 
 Outcome areas_size(const Analysis& a, Verdict& v) {
   if (a.names.end.empty()) return skip("the profile has no end symbol: the areas are allocated at boot");
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
   if (!a.end) return skip(missing(a.names.end));
   const uint64_t start = a.start->value;
@@ -176,7 +220,7 @@ Outcome areas_size(const Analysis& a, Verdict& v) {
 }
 
 Outcome stride_alignment(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   const uint64_t align = a.layout.template_align;
   if (!layout::is_power_of_two(align)) {
     v.fail("the template's alignment " + std::to_string(align) + " is not a power of two", "fix the template's ALIGN()");
@@ -231,7 +275,7 @@ Outcome reserve_inside(const Analysis& a, Verdict& v) {
 Outcome cpus_count(const Analysis& a, Verdict& v) {
   if (a.names.end.empty()) return skip("the areas are allocated at boot: the CPU count is not in the ELF");
   if (!a.options.cpus) return skip("no --cpus given");
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
   if (!a.end) return skip(missing(a.names.end));
   if (a.layout.cpu_count != *a.options.cpus)
@@ -241,9 +285,30 @@ Outcome cpus_count(const Analysis& a, Verdict& v) {
   return v.done();
 }
 
+// True for an allocated section that takes address space (.tbss does not).
+bool occupies_memory(const ElfSection& s) {
+  return s.index != 0 && (s.flags & SHF_ALLOC) && s.size != 0 && !(s.type == SHT_NOBITS && (s.flags & SHF_TLS));
+}
+
+bool in_segment(const ElfSegment& p, const ElfSection& s) {
+  if (s.type == SHT_NOBITS || s.size == 0) return s.addr >= p.vaddr && s.addr < p.vaddr + p.memsz;
+  return s.offset >= p.offset && s.offset < p.offset + p.filesz && s.addr >= p.vaddr && s.addr < p.vaddr + p.memsz;
+}
+
+
+// The names of the allocated sections in the segment besides the template and the areas.
+std::string other_sections_in(const Analysis& a, const ElfSegment& p) {
+  std::string names;
+  for (const ElfSection& s : a.elf.sections)
+    if (&s != a.tmpl && &s != a.areas_section && s.index != 0 && (s.flags & SHF_ALLOC) &&
+        !(s.type == SHT_NOBITS && (s.flags & SHF_TLS)) && in_segment(p, s))  // empty ones too: they name it
+      names += (names.empty() ? "" : ", ") + s.name;
+  return names;
+}
+
 Outcome areas_no_overlap(const Analysis& a, Verdict& v) {
   if (a.names.end.empty()) return skip("the profile has no reserved areas in the ELF");
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
   if (!a.end) return skip(missing(a.names.end));
   const uint64_t start = a.start->value;
@@ -264,49 +329,85 @@ Outcome areas_no_overlap(const Analysis& a, Verdict& v) {
       v.fail(range + " (load " + hex(lstart) + ") overlap section " + s.name + " loaded at [" + hex(*lma) + ", " +
                  hex(*lma + s.size) + ") (LMA)", hint);
   }
+  const bool template_at_start = a.template_lma && *a.template_lma + delta == start;
   for (size_t i = 0; i < a.elf.segments.size(); ++i) {
     const ElfSegment& p = a.elf.segments[i];
     if (p.type != PT_LOAD || p.memsz == 0) continue;
-    bool ours = false;  // segments holding the template or the areas are judged by their sections
-    for (const ElfSection* s : {a.tmpl, a.areas_section})
-      if (s && segment_of(a.elf, *s) == &p) ours = true;
-    if (ours) continue;
-    if (overlaps(start, end, p.vaddr, p.vaddr + p.memsz))
-      v.fail(range + " overlap PT_LOAD segment " + std::to_string(i) + " [" + hex(p.vaddr) + ", " + hex(p.vaddr + p.memsz) + ") (VMA)", hint);
-    else if (overlaps(lstart, lend, p.paddr, p.paddr + p.memsz))
-      v.fail(range + " (load " + hex(lstart) + ") overlap PT_LOAD segment " + std::to_string(i) + " loaded at [" +
-                 hex(p.paddr) + ", " + hex(p.paddr + p.memsz) + ") (LMA)", hint);
+    // The template's own segment is judged by its sections (above), and so are sections inside
+    // the areas. A segment may cover the other CPUs' areas (they are NOLOAD: zero-fill, or lld's
+    // zero file bytes between sections, is harmless before init() copies the template), but not
+    // CPU 0's area, where the template's image is loaded: it would clobber it. Only when the
+    // template is loaded there (else areas.start_is_load_address reports the one mistake). The
+    // finding names the segment's sections (the culprit, e.g. a .bss put in the data segment).
+    if (!template_at_start || in_segment(p, *a.tmpl)) continue;
+    const uint64_t cpu0 = a.tmpl->size;
+    const bool by_vma = overlaps(start, start + cpu0, p.vaddr, p.vaddr + p.memsz);
+    const bool by_lma = overlaps(lstart, lstart + cpu0, p.paddr, p.paddr + p.memsz);
+    if (!by_vma && !by_lma) continue;
+    const std::string others = other_sections_in(a, p);
+    const std::string what = "PT_LOAD segment " + std::to_string(i) + (others.empty() ? "" : " (" + others + ")");
+    const std::string seg_hint = others.empty() ? hint
+        : "the segment of " + others + " spans the areas: give the sections after the block their own PT_LOAD "
+          "(percpu-ldgen gives the next one :percpu_next), or keep them out of the block's range";
+    if (by_vma)
+      v.fail(range + " overlap " + what + " [" + hex(p.vaddr) + ", " + hex(p.vaddr + p.memsz) + ") (VMA)", seg_hint);
+    else
+      v.fail(range + " (load " + hex(lstart) + ") overlap " + what + " loaded at [" + hex(p.paddr) + ", " +
+                 hex(p.paddr + p.memsz) + ") (LMA)", seg_hint);
   }
   return v.done();
 }
 
-Outcome segments_sane(const Analysis& a, Verdict& v) {
+// The PT_LOAD of a VMA-0 template when it also holds another section (it then spans from address
+// 0 to that section): segments.template_alone reports it, segments.size leaves it alone.
+const ElfSegment* shared_template_segment(const Analysis& a) {
+  const ElfSegment* own = a.tmpl && a.tmpl->addr == 0 && a.tmpl->size ? segment_of(a.elf, *a.tmpl) : nullptr;
+  if (!own) return nullptr;
+  for (const ElfSection& s : a.elf.sections)
+    if (&s != a.tmpl && occupies_memory(s) && segment_of(a.elf, s) == own) return own;
+  return nullptr;
+}
+
+Outcome segments_size(const Analysis& a, Verdict& v) {
+  const ElfSegment* shared = shared_template_segment(a);
   for (size_t i = 0; i < a.elf.segments.size(); ++i) {
     const ElfSegment& p = a.elf.segments[i];
-    if (p.type != PT_LOAD) continue;
+    if (p.type != PT_LOAD || &p == shared) continue;
     if (p.memsz > kMaxSegmentSize)
       v.fail("PT_LOAD segment " + std::to_string(i) + " at " + hex(p.vaddr) + " is " + hex(p.memsz) +
                  " bytes in memory (more than 4 GiB)",
-             "a section after the VMA-0 template inherited its addresses: give it an explicit AT() or address "
-             "(percpu-ldgen restates the next section's AT)");
+             "a section after the VMA-0 template inherited its addresses, or a section reserves far too much: "
+             "give it an explicit AT() or address (percpu-ldgen restates the next section's AT)");
     else if (p.filesz > p.memsz)
       v.fail("PT_LOAD segment " + std::to_string(i) + " has file size " + hex(p.filesz) + " above its memory size " + hex(p.memsz),
              "the file is corrupted or was produced by a broken tool");
   }
-  // A VMA-0 template shares its PT_LOAD with nothing: another section in it means the segment
-  // spans from address 0 to that section (the template's VMA leaked into the segment).
-  const ElfSegment* own = a.tmpl && a.tmpl->addr == 0 && a.tmpl->size ? segment_of(a.elf, *a.tmpl) : nullptr;
-  for (const ElfSection& s : a.elf.sections) {
-    if (!own || &s == a.tmpl || s.index == 0 || !(s.flags & SHF_ALLOC) || s.size == 0) continue;
-    if (s.type == SHT_NOBITS && (s.flags & SHF_TLS)) continue;
-    if (segment_of(a.elf, s) == own)
+  return v.done();
+}
+
+// A VMA-0 template shares its PT_LOAD with nothing: another section in it means the segment
+// spans from address 0 to that section (the template's VMA leaked into the segment).
+Outcome segments_template_alone(const Analysis& a, Verdict& v) {
+  if (const char* why = not_one_template(a)) return skip(why);
+  if (a.tmpl->type == SHT_NOBITS) return skip(kNobitsTemplate);
+  const ElfSegment* own = shared_template_segment(a);
+  if (!own) return v.done();
+  for (const ElfSection& s : a.elf.sections)
+    if (&s != a.tmpl && occupies_memory(s) && segment_of(a.elf, s) == own)
       v.fail("the PT_LOAD segment of the VMA-0 template also holds " + s.name + " at " + hex(s.addr) +
                  ": the segment spans from address 0",
              "give the template its own output section statement with AT() and restate the next section's "
              "address and AT() (percpu-ldgen does)");
-  }
-  if (!a.tmpl || !a.image_delta) return v.done();
-  // The first allocated section after the template (and percpu-ldgen's areas) in section order.
+  return v.done();
+}
+
+// The first allocated section after the template (and percpu-ldgen's areas) in section order keeps
+// the image's VMA - LMA offset: the VMA-0 template did not leak into its load address.
+Outcome segments_next_load_address(const Analysis& a, Verdict& v) {
+  if (const char* why = not_one_template(a)) return skip(why);
+  if (a.tmpl->type == SHT_NOBITS) return skip(kNobitsTemplate);
+  if (!a.image_delta) return pass();  // no other loaded section: nothing can have leaked
+  if (shared_template_segment(a)) return skip("the template's segment holds other sections (see segments.template_alone)");
   unsigned after = a.tmpl->index;
   if (a.areas_section) after = std::max(after, a.areas_section->index);
   for (const ElfSection& s : a.elf.sections) {
@@ -322,7 +423,7 @@ Outcome segments_sane(const Analysis& a, Verdict& v) {
 }
 
 Outcome reach_arch(const Analysis& a, Verdict& v) {
-  if (!a.tmpl) return skip(kNoTemplate);
+  if (const char* why = not_one_template(a)) return skip(why);
   if (a.layout.model != layout::AddressModel::zero) return skip("delta model: variables are reached by ordinary addresses");
   uint64_t reach = 0;
   std::string how;
@@ -352,6 +453,7 @@ constexpr Rule kRules[] = {
     {"symbols.present", symbols_present},
     {"symbols.load_range", symbols_load_range},
     {"variables.inside", variables_inside},
+    {"variables.swallowed", variables_swallowed},
     {"areas.start_aligned", areas_start_aligned},
     {"areas.start_is_load_address", areas_start_is_load_address},
     {"areas.size", areas_size},
@@ -359,7 +461,9 @@ constexpr Rule kRules[] = {
     {"reserve.inside", reserve_inside},
     {"cpus.count", cpus_count},
     {"areas.no_overlap", areas_no_overlap},
-    {"segments.sane", segments_sane},
+    {"segments.size", segments_size},
+    {"segments.template_alone", segments_template_alone},
+    {"segments.next_load_address", segments_next_load_address},
     {"reach.arch", reach_arch},
 };
 

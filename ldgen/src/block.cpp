@@ -17,10 +17,24 @@ namespace {
 // Pieces shared by every shape.
 constexpr const char* kAlign = "ALIGN(MAX(4K, ALIGNOF(.percpu)))";
 constexpr const char* kAreaAlign = "MAX(64, ALIGNOF(.percpu))";
-constexpr const char* kTemplateBody =
-    "    _percpu_load_start = .;\n"
-    "    KEEP(*(.percpu .percpu.*))\n"
-    "    _percpu_load_end = .;\n";
+
+// The template's contents. Hot variables (PERCPU_DEFINE_HOT) come first, so that their offsets
+// fit the architectures' short hot access sequences; the ASSERT turns a hot part past
+// layout::kHotReach into a link error (GNU ld and lld) instead of a truncated offset. Inside the
+// output section an ASSERT takes its ';' (GNU ld and ld.lld 14/19 evaluate it there).
+std::string template_body() {
+  namespace l = percpu::layout;
+  const std::string hot = l::kHotInputSection, end = l::kHotEndSymbol;
+  const std::string reach = std::to_string(l::kHotReach);
+  return "    _percpu_load_start = .;\n"
+         "    KEEP(*(" + hot + " " + hot + ".*))\n"
+         "    " + end + " = .;\n"
+         "    ASSERT(" + end + " - _percpu_load_start <= " + reach + ", \"percpu: the hot per-CPU "
+         "variables (" + hot + ", PERCPU_DEFINE_HOT) take more than " + reach + " bytes, the reach "
+         "of the hot access sequences\");\n"
+         "    KEEP(*(.percpu .percpu.*))\n"
+         "    _percpu_load_end = .;\n";
+}
 constexpr const char* kTemplateSize = "(_percpu_load_end - _percpu_load_start)";
 // ld.lld places an orphan section (one the script does not name, e.g. glibc's __libc_subfreeres)
 // after the last output section of the same kind, which is the template: at VMA 0, or inside the
@@ -56,7 +70,7 @@ std::string render_plain(const BlockShape& b, const std::string& n) {
   std::string out = b.insert ? std::string("  .percpu.pad (NOLOAD) : { . = ") + kAlign + "; _percpu_start = .; }\n"
                              : std::string("  . = ") + kAlign + ";\n  _percpu_start = .;\n";
   out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
-         lma_of("_percpu_start", b.lma_anchor) + ") {\n" + kTemplateBody + "  }" + phdr_suffix(b) + "\n";
+         lma_of("_percpu_start", b.lma_anchor) + ") {\n" + template_body() + "  }" + phdr_suffix(b) + "\n";
   // lld moves statements between the sections of an INSERT script to its end: no guard there.
   if (!b.insert) out += kOrphanGuard;
   out += stride_rules(b);
@@ -81,7 +95,7 @@ std::string render_regions_zero(const BlockShape& b, const std::string& n) {
   std::string out = std::string("  .percpu.areas (NOLOAD) : AT(ADDR(.percpu.areas)) {\n    . = ") + kAlign +
                     ";\n    _percpu_start = .;\n    . += _percpu_stride * " + n +
                     ";\n    _percpu_end = .;\n  } > " + b.region + b.areas_phdrs + "\n";
-  out += std::string("  .percpu 0x0 : {\n") + kTemplateBody + "  } AT> " + b.load_region + phdr_suffix(b) + "\n";
+  out += std::string("  .percpu 0x0 : {\n") + template_body() + "  } AT> " + b.load_region + phdr_suffix(b) + "\n";
   out += kOrphanGuard;
   out += "  _percpu_image = LOADADDR(.percpu);\n";
   out += stride_rules(b);
@@ -96,7 +110,7 @@ std::string render_regions_delta(const BlockShape& b, const std::string& n) {
   const bool stored_elsewhere = b.load_region != b.region;
   std::string out = std::string("  .percpu.pad (NOLOAD) : AT(ADDR(.percpu.pad)) { . = ") + kAlign + "; } > " +
                     b.region + b.pad_phdr + "\n";
-  out += std::string("  .percpu : {\n") + kTemplateBody + "  } > " + b.region +
+  out += std::string("  .percpu : {\n") + template_body() + "  } > " + b.region +
          (stored_elsewhere ? " AT> " + b.load_region : "") + phdr_suffix(b) + "\n";
   out += kOrphanGuard;
   out += "  _percpu_start = ADDR(.percpu);\n  _percpu_image = LOADADDR(.percpu);\n";

@@ -135,6 +135,7 @@ void bind_check(py::module_& m) {
            "where CPU cpu's reserve starts")
       .def_readonly("variables", &check::Layout::variables)
       .def("to_dict", &json_dict<check::Layout>, "json.loads of the CLI's JSON \"layout\".")
+      .def("to_svg", &check::to_svg, "The layout as a picture: exactly the CLI's --format svg output.")
       .def("__repr__", [](const check::Layout& l) {
         return "Layout(arch='" + l.arch + "', cpu_count=" + std::to_string(l.cpu_count) +
                ", stride=" + hex(l.stride) + ", template_size=" + hex(l.template_size) +
@@ -156,6 +157,7 @@ void bind_check(py::module_& m) {
       .def("to_json", py::overload_cast<const check::Report&>(&check::to_json),
            "Exactly the CLI's --format json output.")
       .def("to_text", &check::to_text, "Exactly the CLI's default table.")
+      .def("to_html", &check::to_html, "Exactly the CLI's --format html output (the picture and a legend).")
       .def("to_dict", &json_dict<check::Report>, "json.loads of the CLI's --format json output.")
       .def("__bool__", &check::Report::ok)
       .def("__repr__", [](const check::Report& r) {

@@ -4,6 +4,7 @@ its table has every row filled with numbers. It never looks at how fast anything
 
 Usage: check_table.py runtime|elf -- COMMAND [ARGS...]
 """
+import platform
 import re
 import subprocess
 import sys
@@ -20,6 +21,12 @@ EXPECTED = {
         ("goal line vs Rust", r"(?m)^goal: add_current no slower than the Rust crate's read\+write "
                               rf"increment: {NUMBER}x -> (met|NOT met)$"),
     ],
+    # bench/run's second table (x86_64 only): the addressing forms of issue 13.
+    "runtime-x86_64": [("CPU model line", r"(?m)^CPU: \S")] + [
+        (f"form {form}", rf"(?m)^\| `{re.escape(form)}[^`]*` \| {NUMBER} \|$")
+        for form in ("addq $1, var(%rip)", "addq $1, %gs:var(%rip)", "addq $1, %gs:var",
+                     "addq $1, %gs:(%rax)", "addq $1, %fs:tl@tpoff")
+    ],
     "elf": [
         (f"row {tool}", rf"(?m)^\| small\s+\|\s*{NUMBER}\s*\|\s*\d+\s*\|\s*\d+\s*\|\s*"
                         rf"{re.escape(tool)}\s*\|\s*{NUMBER}\s*\|\s*{NUMBER}\s*\|$")
@@ -33,7 +40,7 @@ EXPECTED = {
 
 
 def main(argv):
-    if len(argv) < 4 or argv[1] not in EXPECTED or argv[2] != "--":
+    if len(argv) < 4 or argv[1] not in ("runtime", "elf") or argv[2] != "--":
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 2
     proc = subprocess.run(argv[3:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -41,7 +48,10 @@ def main(argv):
     failures = []
     if proc.returncode != 0:
         failures.append(f"the benchmark exited {proc.returncode}")
-    failures += [f"missing or not numeric: {what}" for what, pattern in EXPECTED[argv[1]]
+    expected = EXPECTED[argv[1]]
+    if argv[1] == "runtime" and platform.machine() == "x86_64":
+        expected = expected + EXPECTED["runtime-x86_64"]
+    failures += [f"missing or not numeric: {what}" for what, pattern in expected
                  if not re.search(pattern, proc.stdout)]
     for f in failures:
         print(f"check_table: FAIL: {f}")

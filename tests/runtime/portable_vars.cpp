@@ -20,13 +20,18 @@ PERCPU_DEFINE(Page, pc_page, 0xABCD, 0x1234);
 PERCPU_DEFINE(uint64_t, pc_counter, 1000);
 
 namespace {
-// Room for kTestCpus areas of up to 32 KiB each, aligned for the alignas(4096) variable.
-alignas(4096) unsigned char g_buffer[kTestCpus * 32768];
+// Room for kTestCpus areas of up to 32 KiB each, plus the slack to align the first one: init()
+// wants the stride's lowest set bit as alignment (16 KiB for a 16 KiB stride), more than the
+// alignas(4096) variable needs.
+alignas(4096) unsigned char g_buffer[kTestCpus * 32768 + 32768];
 }  // namespace
 
 bool init_test_areas() {
-  if (percpu::area_stride() * kTestCpus > sizeof(g_buffer)) return false;
-  const percpu::InitResult r = percpu::init(g_buffer, kTestCpus);
+  const uintptr_t align = percpu::area_alignment();
+  const uintptr_t start = reinterpret_cast<uintptr_t>(g_buffer);
+  const uintptr_t skip = (align - start % align) % align;
+  if (percpu::area_stride() * kTestCpus + skip > sizeof(g_buffer)) return false;
+  const percpu::InitResult r = percpu::init(g_buffer + skip, kTestCpus);
   if (!r.ok() || r.cpu_count != kTestCpus) return false;
   percpu::init_percpu_reg(0);
   return true;

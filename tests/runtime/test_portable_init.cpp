@@ -88,8 +88,13 @@ TEST(PercpuInit, MisalignedBaseIsAnErrorCode) {
 }
 
 TEST(PercpuInit, ZeroCpusIsAnErrorCode) {
-  alignas(4096) static unsigned char buffer[4096];
-  const percpu::InitResult r = percpu::init(buffer, 0);
+  // Aligned to area_alignment() (the stride's lowest set bit, possibly above 4 KiB), so that the
+  // only error left is the CPU count.
+  alignas(4096) static unsigned char buffer[65536 + 4096];
+  const uintptr_t align = percpu::area_alignment();
+  const uintptr_t skip = (align - reinterpret_cast<uintptr_t>(buffer) % align) % align;
+  ASSERT_TRUE(skip < sizeof(buffer));
+  const percpu::InitResult r = percpu::init(buffer + skip, 0);
   EXPECT_TRUE(r.error == percpu::InitError::zero_cpus);
 }
 

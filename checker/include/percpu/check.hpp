@@ -30,6 +30,9 @@ struct Options {
   std::optional<unsigned> cpus;  // the CPU count the layout must have (rule cpus.count)
   Profile profile = Profile::percpu;
   std::vector<std::string> hot;  // glob patterns (fnmatch) of hot variables, for false-sharing hints
+  // Symbols the user says are per-CPU variables (exact ELF names) besides PERCPU_DEFINE's storage
+  // symbols: each must be defined inside the template (rule variables.swallowed).
+  std::vector<std::string> percpu_symbols;
   // Overrides of the profile's names; empty = the profile's name.
   std::string section;
   std::string start_symbol;
@@ -134,6 +137,13 @@ std::string to_text(const Report& report);
 // The "layout" member of that document, and one of its "variables" (Python's to_dict()).
 std::string to_json(const Layout& layout);
 std::string to_json(const Variable& variable);
+
+// The layout as a picture (docs/percpu-check.md, "The picture"): the template drawn as 64-byte
+// cache lines, one <g> with a <title> per variable, padding and false-sharing hints in colour,
+// the stride and the areas. A static SVG document (no scripts, fonts, links or images), and an
+// HTML page around it with the verdict and a legend (--format svg / html).
+std::string to_svg(const Layout& layout);
+std::string to_html(const Report& report);
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuleFailed = 1;

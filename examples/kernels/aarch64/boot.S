@@ -82,6 +82,7 @@ vectors:
         .balign 0x80
         b       trap_common
         .endr
+        .global trap_common             /* also the storm kernel's (storm_vector.S) */
 trap_common:
         mrs     x0, ESR_ELx
         mrs     x1, ELR_ELx

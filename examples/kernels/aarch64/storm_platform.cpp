@@ -52,7 +52,7 @@ void enable_mmu() {
 namespace storm {
 
 const char* const kTimerDescription =
-    "EL1 virtual timer (CNTV_TVAL_EL0), one-shot, PPI INTID 27 via GICv2; MMU turned on (identity map)";
+    "EL1 virtual timer (CNTV_TVAL_EL0), one-shot, PPI INTID 27 via GICv2; MMU on (identity map)";
 
 void cpu_setup(size_t cpu) {
   enable_mmu();

@@ -2,14 +2,9 @@
  * VBAR_EL1 by storm::cpu_setup. An IRQ from the current EL (SP_EL1, offset 0x280) saves every
  * caller-saved register on the interrupted code's stack (AAPCS64 has no red zone), calls
  * storm_interrupt(0) (the GIC says which interrupt it is), restores and returns with eret; ELR
- * and SPSR need no saving, nothing in the handler takes an exception. Every other vector reports
- * ESR/ELR/FAR through example_trap and ends the run. eret clears the exclusive monitor, so an
- * interrupted ldxr/stxr sequence retries. */
-        .macro  adr_l reg, sym
-        adrp    \reg, \sym
-        add     \reg, \reg, :lo12:\sym
-        .endm
-
+ * and SPSR need no saving, nothing in the handler takes an exception. Every other vector goes to
+ * boot.S's trap_common (ESR/ELR/FAR through example_trap, end of the run). eret clears the
+ * exclusive monitor, so an interrupted ldxr/stxr sequence retries. */
         .section .text, "ax"
         .balign 2048
         .global storm_vectors
@@ -54,17 +49,5 @@ storm_irq:
         add     sp, sp, #176
         eret
 
-storm_unexpected:
-        mrs     x0, esr_el1
-        mrs     x1, elr_el1
-        mrs     x2, far_el1
-        adr_l   x9, storm_trap_stack_top
-        mov     sp, x9
-        bl      example_trap
-1:      wfe
-        b       1b
-
-        .section .bss.storm_trap_stack, "aw", @nobits
-        .balign 16
-        .skip   1024
-storm_trap_stack_top:
+storm_unexpected:                       /* boot.S: ESR/ELR/FAR to example_trap, end of the run */
+        b       trap_common

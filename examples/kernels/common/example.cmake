@@ -10,9 +10,10 @@
 #                             EXAMPLE_DYNAMIC=ON adds the dynamic example and percpu::kernel_dynamic;
 #                             the arch projects pass RESERVE ${EXAMPLE_RESERVE} to percpu-ldgen.
 #   example_storm_kernels(<script> <sources>...)  adds the interrupt-storm kernels storm.elf
-#                             (guarded forms) and storm_raw.elf (the _raw control), built from
-#                             common/storm.cpp and the arch's storm sources, linked with <script>
-#                             (not built by default: `--target storm storm_raw`).
+#                             (guarded forms), storm_raw.elf (the _raw forms) and storm_split.elf
+#                             (raw read + raw write), built from common/storm.cpp and the arch's
+#                             storm sources, linked with <script> (not built by default:
+#                             `--target storm storm_raw storm_split`).
 include_guard(GLOBAL)
 
 set(EXAMPLE_CPUS 4 CACHE STRING "CPUs the kernel reserves per-CPU areas for (boot it with -smp EXAMPLE_CPUS)")
@@ -42,13 +43,15 @@ function(example_kernel target)
 endfunction()
 
 function(example_storm_kernels script)
-  foreach(target storm storm_raw)
+  set(mode 0)
+  foreach(target storm storm_raw storm_split)
     add_executable(${target} EXCLUDE_FROM_ALL ${ARGN} "${EXAMPLE_COMMON_DIR}/storm.cpp")
     _example_kernel_common(${target})
-    target_compile_definitions(${target} PRIVATE STORM_RAW=$<STREQUAL:${target},storm_raw>)
+    target_compile_definitions(${target} PRIVATE STORM_MODE=${mode})
+    math(EXPR mode "${mode} + 1")
   endforeach()
   percpu_generate_linker_script(OUT storm.percpu.ld SCRIPT ${script} CPUS ${EXAMPLE_CPUS}
-                                TARGET storm storm_raw)
+                                TARGET storm storm_raw storm_split)
 endfunction()
 
 function(_example_kernel_common target)

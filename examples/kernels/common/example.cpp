@@ -1,7 +1,8 @@
 // The per-CPU example every kernel runs, the same on each architecture. On every CPU:
 //   1. point the per-CPU register at the CPU's own area (percpu::init_percpu_reg);
 //   2. read `seed` before any write: its non-zero initializer must be in every area;
-//   3. write the CPU's id into `cpu_id` and read it back; write 0x5EED + id into `seed`;
+//   3. write the CPU's id into `cpu_id` (a hot variable: the architecture's shortest access,
+//      1 instruction, 2 on aarch64) and read it back; write 0x5EED + id into `seed`;
 //   4. add 1 to `counter` 1,000,000 times (inc_current_raw: interrupts are masked and the CPU
 //      never migrates, so the plain load/add/store is exact; no atomics, no shared cache line);
 //   5. raise its own `done` flag.
@@ -37,11 +38,12 @@ enum Failure : uint32_t {
   kCurrentPointer = 1u << 1, // current_ptr() differs from remote_ptr(this cpu)
   kInitialId = 1u << 2,      // cpu_id did not hold its initializer before the first write
   kReadBack = 1u << 3,       // cpu_id did not read back the id just written
+  kHotPart = 1u << 4,        // cpu_id (hot) is not within the template's first kHotReach bytes
 };
 
 }  // namespace
 
-PERCPU_DEFINE(uint32_t, cpu_id, kUnsetId);  // this CPU's id, once it has written it
+PERCPU_DEFINE_HOT(uint32_t, cpu_id, kUnsetId);  // this CPU's id, once it has written it (hot)
 PERCPU_DEFINE(uint32_t, seed, kSeed);        // a non-zero initializer every area must hold
 PERCPU_DEFINE(uint32_t, seed_seen, 0);       // what this CPU read from `seed` before any write
 PERCPU_DEFINE(uint64_t, counter, 0);         // incremented kIncrements times by its own CPU
@@ -62,6 +64,8 @@ void run_checks(size_t cpu) {
   if (percpu::read_percpu_reg() != percpu::register_value_for(percpu::percpu_area_base(cpu)))
     found |= kRegisterValue;
   if (counter.current_ptr() != counter.remote_ptr(cpu)) found |= kCurrentPointer;
+  if (cpu_id.current_ptr() != cpu_id.remote_ptr(cpu)) found |= kCurrentPointer;
+  if (cpu_id.offset() + sizeof(uint32_t) > percpu::layout::kHotReach) found |= kHotPart;
 
   cpu_id.write_current(static_cast<uint32_t>(cpu));
   if (cpu_id.read_current() != cpu) found |= kReadBack;
@@ -95,6 +99,7 @@ void put_failure_reasons(uint32_t bits) {
   if (bits & kCurrentPointer) console::put(" [current_ptr != remote_ptr]");
   if (bits & kInitialId) console::put(" [cpu_id lacked its initializer]");
   if (bits & kReadBack) console::put(" [cpu_id did not read back]");
+  if (bits & kHotPart) console::put(" [cpu_id is outside the hot part]");
 }
 
 // One line per CPU, from remote reads of its area; returns whether it passed.
@@ -141,7 +146,7 @@ extern "C" [[noreturn]] void example_boot_cpu() {
   console::put_dec(percpu::area_stride());
   console::put(" bytes, template ");
   console::put_dec(percpu::percpu_area_size());
-  console::put(" bytes; offsets: cpu_id ");
+  console::put(" bytes; offsets: cpu_id (hot) ");
   console::put_hex(cpu_id.offset());
   console::put(", counter ");
   console::put_hex(counter.offset());

@@ -51,6 +51,7 @@ park:
         b               park
 
         .balign 4096                            /* CSR.EENTRY is page aligned */
+        .global trap_entry                      /* also the storm kernel's (storm_vector.S) */
 trap_entry:
         csrrd           $a0, CSR_ESTAT
         csrrd           $a1, CSR_ERA

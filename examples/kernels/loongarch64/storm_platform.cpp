@@ -21,7 +21,8 @@ void arm(uint64_t period) {
 
 namespace storm {
 
-const char* const kTimerDescription = "constant timer (CSR.TCFG), one-shot, interrupt TI (ESTAT.IS[11])";
+const char* const kTimerDescription =
+    "constant timer (CSR.TCFG), one-shot, interrupt TI (ESTAT.IS[11])";
 
 void cpu_setup(size_t) {
   uint64_t entry = reinterpret_cast<uintptr_t>(storm_trap_entry);

@@ -1,13 +1,11 @@
 /* loongarch64 exception entry of the interrupt-storm kernel (common/storm.cpp), installed in
  * CSR.EENTRY by storm::cpu_setup (ECFG.VS = 0: every exception and interrupt enters here). PLV0
  * to PLV0: the handler runs on the interrupted code's stack (no red zone in the psABI), saves
- * every caller-saved register, calls storm_interrupt(ESTAT) for an interrupt (ESTAT.Ecode 0) and
- * example_trap(ESTAT, ERA, BADV) for anything else, restores and returns with ertn (which
- * clears LLbit, so an interrupted ll/sc sequence retries). $r21 (the per-CPU register) is never
- * touched: the handler uses the same CPU's value. */
+ * every caller-saved register and calls storm_interrupt(ESTAT) for an interrupt (ESTAT.Ecode 0),
+ * then restores and returns with ertn (which clears LLbit, so an interrupted ll/sc sequence
+ * retries); anything else goes to boot.S's trap_entry (example_trap). $r21 (the per-CPU
+ * register) is never touched: the handler uses the same CPU's value. */
 #define CSR_ESTAT 0x5
-#define CSR_ERA 0x6
-#define CSR_BADV 0x7
 
         .section .text, "ax"
         .balign 4096                    /* CSR.EENTRY is page aligned */
@@ -57,6 +55,4 @@ storm_trap_entry:
         ld.d            $t8, $sp, 136
         addi.d          $sp, $sp, 144
         ertn
-1:      csrrd           $a1, CSR_ERA
-        csrrd           $a2, CSR_BADV
-        bl              example_trap            /* does not return */
+1:      b               trap_entry              /* boot.S: ESTAT/ERA/BADV to example_trap, end */

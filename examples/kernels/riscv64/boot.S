@@ -44,6 +44,7 @@ park:
         j       park
 
         .align 2
+        .global trap_entry              /* also the storm kernel's (storm_vector.S) */
 trap_entry:
         csrr    a0, mcause
         csrr    a1, mepc

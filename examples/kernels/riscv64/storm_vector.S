@@ -1,8 +1,8 @@
 /* riscv64 trap vector of the interrupt-storm kernel (common/storm.cpp), installed in mtvec
  * (direct mode) by storm::cpu_setup. M-mode, no privilege change: the handler runs on the
  * interrupted code's stack (the RISC-V psABI has no red zone). It saves every caller-saved
- * integer register, calls storm_interrupt(mcause) for an interrupt (mcause bit 63) and
- * example_trap(mcause, mepc, mtval) for anything else, restores and returns with mret.
+ * integer register and calls storm_interrupt(mcause) for an interrupt (mcause bit 63), then
+ * restores and returns with mret; anything else goes to boot.S's trap_entry (example_trap).
  * gp (the per-CPU register) and tp are left alone: the handler uses the same CPU's gp. */
         .section .text, "ax"
         .balign 4
@@ -46,6 +46,4 @@ storm_trap_entry:
         ld      t6, 120(sp)
         addi    sp, sp, 128
         mret
-1:      csrr    a1, mepc
-        csrr    a2, mtval
-        call    example_trap            /* does not return */
+1:      j       trap_entry              /* boot.S: mcause, mepc, mtval to example_trap */

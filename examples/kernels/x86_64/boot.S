@@ -128,8 +128,10 @@ load_segments:
         lidt    (%rax)
         ret
 
-/* Every exception (none is expected) reports its vector and ends the run. */
+/* Every exception (none is expected) reports its vector and ends the run. The storm kernel's
+ * IDT reuses these 32 stubs of 16 bytes (storm_platform.cpp). */
         .balign 16
+        .global vectors
 vectors:
         .set    vector, 0
         .rept   32

@@ -40,6 +40,10 @@ inline constexpr Names kPercpuNames{".percpu",           "_percpu_start",      "
 inline constexpr Names kLinuxNames{".data..percpu", "__per_cpu_load", nullptr,
                                    "__per_cpu_start", "__per_cpu_end",  nullptr};
 
+// The namespace PERCPU_DEFINE puts each variable's storage in (percpu.hpp spells it; a macro
+// cannot take a constant). percpu-check finds per-CPU variables outside the template by it.
+inline constexpr const char* kStorageNamespace = "percpu_storage";
+
 // Where the template lives in the virtual address space.
 enum class AddressModel : uint8_t {
   // The template is linked at VMA 0 and loaded at _percpu_start: a variable's symbol value IS

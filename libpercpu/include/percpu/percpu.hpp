@@ -31,8 +31,9 @@
 #include "percpu/runtime.hpp"
 
 // The arch layer (contract in docs/runtime.md): read_reg, write_reg, displacement<T,S>,
-// current_ptr<T,S>, read<T,S>, write<T,S> and PERCPU_ARCH_HAS_SINGLE_INSN_RMW (when 1, also
-// add<T,S> and cmpxchg<T,S>).
+// current_ptr<T,S>, read<T,S>, write<T,S>, the hot variables' hot_current_ptr<T,S>,
+// hot_read<T,S>, hot_write<T,S> and kHotShortForm, and PERCPU_ARCH_HAS_SINGLE_INSN_RMW (when 1,
+// also add<T,S> and cmpxchg<T,S>).
 #if PERCPU_SP_NAIVE
 #include "percpu/arch/naive.hpp"
 #elif defined(__x86_64__)
@@ -54,7 +55,9 @@ namespace percpu {
 // The accessor of one per-CPU variable: an empty object whose members never read `this`.
 // Storage is the template object in `.percpu`; Init its constant initial value (outside
 // `.percpu`, since CPU 0's area IS the template in kernel mode and may have been written).
-template <typename T, T* Storage, const T* Init>
+// Hot: defined by PERCPU_DEFINE_HOT, in the template's first layout::kHotReach bytes, so that
+// current_ptr, read and write use the architecture's shortest sequence (arch::hot_*).
+template <typename T, T* Storage, const T* Init, bool Hot = false>
 class PerCpu {
   static_assert(__is_trivially_copyable(T), "per-CPU variables must be trivially copyable");
 
@@ -68,6 +71,9 @@ class PerCpu {
   // Otherwise the guarded read-modify-writes are CPU-local atomics where the target has them
   // for T (arch/atomic.hpp; not: riscv32 8-byte values, RISC-V without the A extension).
   static constexpr bool kAtomic = kFastPath && arch::has_atomic_v<T>;
+  static constexpr bool kHot = Hot;
+  // Whether this variable's accesses use the short hot sequence (docs/runtime.md, "Hot variables").
+  static constexpr bool kHotShortForm = Hot && arch::kHotShortForm;
 
   PerCpu() = default;
   PerCpu(const PerCpu&) = delete;
@@ -86,19 +92,29 @@ class PerCpu {
   }
 
   // ---- the current CPU ----
-  static T* current_ptr() noexcept { return arch::current_ptr<T, Storage>(); }
+  static T* current_ptr() noexcept {
+    if constexpr (Hot) {
+      return arch::hot_current_ptr<T, Storage>();
+    } else {
+      return arch::current_ptr<T, Storage>();
+    }
+  }
   static const T& current_ref_raw() noexcept { return *current_ptr(); }
   static T& current_ref_mut_raw() noexcept { return *current_ptr(); }
 
   static T read_current_raw() noexcept {
-    if constexpr (kFastPath) {
+    if constexpr (kFastPath && Hot) {
+      return arch::hot_read<T, Storage>();
+    } else if constexpr (kFastPath) {
       return arch::read<T, Storage>();
     } else {
       return *current_ptr();
     }
   }
   static void write_current_raw(const T& value) noexcept {
-    if constexpr (kFastPath) {
+    if constexpr (kFastPath && Hot) {
+      arch::hot_write<T, Storage>(value);
+    } else if constexpr (kFastPath) {
       arch::write<T, Storage>(value);
     } else {
       *current_ptr() = value;
@@ -244,12 +260,29 @@ class PerCpu {
 }  // namespace percpu
 
 // Attributes of the template object: in `.percpu` (collected by KEEP(*(.percpu .percpu.*))),
-// kept even if unused in this TU, its own alignment respected by the section.
+// kept even if unused in this TU, its own alignment respected by the section. Hot variables go to
+// layout::kHotInputSection, which the linker block places first in the template.
 // PERCPU_SP_NAIVE: plain globals in .data, so a single-core build needs no linker script change.
 #if PERCPU_SP_NAIVE
 #define PERCPU_DETAIL_SECTION __attribute__((used))
+#define PERCPU_DETAIL_HOT_SECTION __attribute__((used))
 #else
 #define PERCPU_DETAIL_SECTION __attribute__((section(".percpu"), used))
+#define PERCPU_DETAIL_HOT_SECTION __attribute__((section(".percpu.hot"), used))
+#endif
+
+// A unit that declares a hot variable records the hot reach (ReachKind hot_access, kHotReach
+// bytes) in .note.percpu.reach, once per unit (the assembler-local symbol guards repeats), for
+// percpu-check. Only where the short form exists at all: the zero model.
+#if PERCPU_SP_NAIVE || PERCPU_VMA_DELTA
+#define PERCPU_DETAIL_RECORD_HOT_REACH static_assert(true, "no hot reach in this model")
+#else
+static_assert(::percpu::layout::kHotReach == 2048, "the hot reach record below spells 2048");
+#define PERCPU_DETAIL_RECORD_HOT_REACH                   \
+  asm(".ifndef .Lpercpu_hot_reach_recorded\n"           \
+      ".set .Lpercpu_hot_reach_recorded, 1\n"           \
+      PERCPU_DETAIL_REACH_NOTE(1, 2048, 0) "\n"          \
+      ".endif")
 #endif
 
 // Makes the compiler say "constinit ... does not have a constant initializer" (g++) on top of
@@ -264,28 +297,45 @@ class PerCpu {
 #define PERCPU_DETAIL_CONSTINIT
 #endif
 
-// PERCPU_DECLARE(type, name): in a header, makes `name` usable in every TU that includes it.
-#define PERCPU_DECLARE(type, name)                                                     \
+// The accessor type of a variable: its template object, its constant initializer, hotness.
+#define PERCPU_DETAIL_ACCESSOR(type, name, hot)                                        \
+  ::percpu::PerCpu<type, &percpu_storage::name,                                        \
+                   &percpu_storage::name##_percpu_initializer_must_be_a_constant_expression, hot>
+
+#define PERCPU_DETAIL_DECLARE(type, name, hot)                                         \
   namespace percpu_storage {                                                           \
   extern type name;                                                                    \
   extern const ::percpu::detail::identity_t<type>                                      \
       name##_percpu_initializer_must_be_a_constant_expression;                         \
   }                                                                                    \
-  extern const ::percpu::PerCpu<                                                       \
-      type, &percpu_storage::name,                                                     \
-      &percpu_storage::name##_percpu_initializer_must_be_a_constant_expression>        \
-      name
+  extern const PERCPU_DETAIL_ACCESSOR(type, name, hot) name
+
+#define PERCPU_DETAIL_DEFINE(type, name, section, hot, ...)                            \
+  PERCPU_DETAIL_DECLARE(type, name, hot);                                              \
+  namespace percpu_storage {                                                           \
+  extern constexpr type name##_percpu_initializer_must_be_a_constant_expression{__VA_ARGS__}; \
+  section PERCPU_DETAIL_CONSTINIT type name = name##_percpu_initializer_must_be_a_constant_expression; \
+  }                                                                                    \
+  constexpr PERCPU_DETAIL_ACCESSOR(type, name, hot) name{}
+
+// PERCPU_DECLARE(type, name): in a header, makes `name` usable in every TU that includes it.
+#define PERCPU_DECLARE(type, name) PERCPU_DETAIL_DECLARE(type, name, false)
 
 // PERCPU_DEFINE(type, name, initializer...): at namespace scope, in exactly one TU. The
 // initializer must be a constant expression (the template is static data); anything else is a
 // compile error naming `<name>_percpu_initializer_must_be_a_constant_expression`.
-#define PERCPU_DEFINE(type, name, ...)                                                  \
-  PERCPU_DECLARE(type, name);                                                          \
-  namespace percpu_storage {                                                           \
-  extern constexpr type name##_percpu_initializer_must_be_a_constant_expression{__VA_ARGS__}; \
-  PERCPU_DETAIL_SECTION PERCPU_DETAIL_CONSTINIT type name = name##_percpu_initializer_must_be_a_constant_expression; \
-  }                                                                                    \
-  constexpr ::percpu::PerCpu<                                                          \
-      type, &percpu_storage::name,                                                     \
-      &percpu_storage::name##_percpu_initializer_must_be_a_constant_expression>        \
-      name{}
+#define PERCPU_DEFINE(type, name, ...) \
+  PERCPU_DETAIL_DEFINE(type, name, PERCPU_DETAIL_SECTION, false, __VA_ARGS__)
+
+// PERCPU_DECLARE_HOT / PERCPU_DEFINE_HOT: the same for a hot variable (a handful per kernel: the
+// current task, the preempt count, the CPU id). It lives in the template's first
+// layout::kHotReach (2 KiB) bytes, which the linker block ASSERTs, and its current_ptr, read and
+// write take the architecture's shortest sequence in the zero model: 1 instruction on x86_64,
+// riscv64 and loongarch64, 2 on aarch64 (docs/runtime.md, "Hot variables"). Declaration and
+// definition must both say HOT (the accessor types differ otherwise: a link error).
+#define PERCPU_DECLARE_HOT(type, name) \
+  PERCPU_DETAIL_RECORD_HOT_REACH;      \
+  PERCPU_DETAIL_DECLARE(type, name, true)
+#define PERCPU_DEFINE_HOT(type, name, ...) \
+  PERCPU_DETAIL_RECORD_HOT_REACH;          \
+  PERCPU_DETAIL_DEFINE(type, name, PERCPU_DETAIL_HOT_SECTION, true, __VA_ARGS__)

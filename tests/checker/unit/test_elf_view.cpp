@@ -150,6 +150,13 @@ TEST(ElfView, CorruptedHeadersAreNamed) {
   EXPECT_NE(with([](auto& b) { b[EI_DATA] = ELFDATA2MSB; }).find("big-endian"), std::string::npos);
   EXPECT_NE(with([](auto& b) { poke<uint16_t>(b, offsetof(Elf64_Ehdr, e_type), ET_REL); }).find("relocatable"),
             std::string::npos);
+  EXPECT_NE(with([](auto& b) { poke<uint16_t>(b, offsetof(Elf64_Ehdr, e_type), ET_CORE); }).find("core dump (ET_CORE)"),
+            std::string::npos);
+  EXPECT_NE(with([](auto& b) { poke<uint16_t>(b, offsetof(Elf64_Ehdr, e_type), ET_NONE); }).find("ELF type 0"),
+            std::string::npos);
+  EXPECT_NE(with([](auto& b) { poke<uint16_t>(b, offsetof(Elf64_Ehdr, e_machine), EM_NONE); }).find("e_machine 0"),
+            std::string::npos);
+  EXPECT_EQ(with([](auto& b) { poke<uint16_t>(b, offsetof(Elf64_Ehdr, e_type), ET_DYN); }), "(accepted)");
   EXPECT_NE(with([&](auto& b) { poke<uint64_t>(b, offsetof(Elf64_Ehdr, e_shoff), good.size() * 4); })
                 .find("the section header table"),
             std::string::npos);

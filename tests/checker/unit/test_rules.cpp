@@ -34,9 +34,10 @@ TEST(Rules, IdsAreTheDocumentedOnes) {
   const std::vector<std::string> expected{
       "template.exists",     "template.flags",        "template.progbits",
       "template.address_model", "symbols.present",    "symbols.load_range",
-      "variables.inside",    "areas.start_aligned",   "areas.start_is_load_address",
+      "variables.inside",    "variables.swallowed",   "areas.start_aligned",   "areas.start_is_load_address",
       "areas.size",          "stride.alignment",      "reserve.inside",        "cpus.count",
-      "areas.no_overlap",    "segments.sane",         "reach.arch"};
+      "areas.no_overlap",    "segments.size",         "segments.template_alone",
+      "segments.next_load_address", "reach.arch"};
   EXPECT_EQ(percpu::check::rule_ids(), expected);
 }
 

@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
-"""Compiles accessors.cpp in kernel mode (zero model, -O2), disassembles it and counts the
-instructions of each accessor (ret and alignment padding excluded).
+"""x86_64 codegen: compiles accessors.cpp (-O2) in three modes, disassembles it and counts the
+instructions of each accessor (ret and alignment padding excluded). Prints one table per mode.
 
-x86_64 must use exactly ONE instruction for read, write, add and inc of a u64, each addressing
-%gs with an absolute relocation against the variable (like Linux this_cpu_*), and ONE %gs:(reg)
-instruction for each on a dynamic object (the handle in a register). Prints a table.
+  kernel       kernel mode, zero model (-fno-pie -mcmodel=kernel): read, write, add, inc and the
+               hot read/write of a u64 are ONE instruction each, addressing %gs with an absolute
+               relocation against the variable (like Linux this_cpu_*)
+  delta-nopie  host mode, delta model, non-PIE code: the same single absolute %gs instruction
+  delta-pie    host mode, delta model, PIE code: `lea var(%rip), %reg` + ONE `%gs:(%reg)` access
+In every mode a dynamic object's read, write, add and inc (the handle in a register) are ONE
+`%gs:(%reg)` instruction each.
+In no mode may a %gs access be RIP-relative: Intel CPUs do not serve `addq $1, %gs:var(%rip)`
+by memory renaming (~7x slower in a dependent chain, docs/benchmarks.md).
 Usage: count_instructions.py <c++ compiler> <libpercpu include dir> <work dir>
 """
 import re
@@ -12,17 +18,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-ACCESSORS = ("percpu_read", "percpu_write", "percpu_add", "percpu_inc")
+ACCESSORS = ("percpu_read", "percpu_write", "percpu_add", "percpu_inc", "percpu_hot_read",
+             "percpu_hot_write", "percpu_hot_read_u8", "percpu_hot_write_u8")
 DYNAMIC = ("dyn_read", "dyn_write", "dyn_add", "dyn_inc")
-FLAGS = ["-std=c++17", "-O2", "-ffreestanding", "-fno-exceptions", "-fno-rtti", "-nostdlib",
-         "-fno-pie", "-mcmodel=kernel", "-mno-red-zone"]
+COMMON = ["-std=c++17", "-O2", "-fno-exceptions", "-fno-rtti"]
+MODES = {
+    "kernel": COMMON + ["-ffreestanding", "-nostdlib", "-fno-pie", "-mcmodel=kernel", "-mno-red-zone"],
+    "delta-nopie": COMMON + ["-fno-pie"],
+    "delta-pie": COMMON + ["-fPIE"],
+}
 
 
-def disassemble(cxx: str, include: str, work: Path) -> str:
-    work.mkdir(parents=True, exist_ok=True)
-    obj = work / (Path(cxx).name + ".o")
+def disassemble(cxx: str, flags: list, include: str, obj: Path) -> str:
+    obj.parent.mkdir(parents=True, exist_ok=True)
     source = Path(__file__).with_name("accessors.cpp")
-    subprocess.run([cxx, *FLAGS, "-I", include, "-c", str(source), "-o", str(obj)], check=True)
+    subprocess.run([cxx, *flags, "-I", include, "-c", str(source), "-o", str(obj)], check=True)
     return subprocess.run(["objdump", "-dr", "--no-show-raw-insn", str(obj)], check=True,
                           capture_output=True, text=True).stdout
 
@@ -43,29 +53,50 @@ def instructions_by_function(listing: str) -> dict:
     return functions
 
 
+def check(mode: str, name: str, body: list) -> list:
+    """What the mode promises for one accessor; the failures, if any."""
+    gs = [i for i in body if "%gs:" in i]
+    if len(gs) != 1:
+        return [f"{mode}: {name}: {len(gs)} %gs instructions, expected exactly 1"]
+    if "(%rip)" in gs[0]:
+        return [f"{mode}: {name}: RIP-relative %gs access (slow on Intel): {gs[0]}"]
+    if name.endswith("_u8"):  # the ABI's zero-extension of a returned byte may follow the access
+        return []
+    if mode == "delta-pie":
+        rest = [i for i in body if i not in gs]
+        if not re.search(r"%gs:\(%\w+\)", gs[0]) or len(rest) > 1 or \
+                any(not (i.startswith("lea") and "(%rip)" in i) for i in rest):
+            return [f"{mode}: {name}: expected `lea var(%rip), %reg` + `%gs:(%reg)`, got {body}"]
+        return []
+    if len(body) != 1 or "R_X86_64_32S" not in gs[0] or "counter" not in gs[0]:
+        return [f"{mode}: {name}: expected ONE %gs instruction with an absolute relocation "
+                f"(R_X86_64_32S) to the variable, got {body}"]
+    return []
+
+
 def main() -> int:
     cxx, include, work = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-    functions = instructions_by_function(disassemble(cxx, include, work))
     failures = []
-    print(f"{'accessor':<14} {'count':>5}  instructions ({Path(cxx).name}, x86_64 kernel mode)")
-    for name in ACCESSORS:
-        body = functions.get(name)
-        if body is None:
-            failures.append(f"{name}: not found in the disassembly")
-            continue
-        print(f"{name:<14} {len(body):>5}  " + " | ".join(body))
-        if len(body) != 1:
-            failures.append(f"{name}: {len(body)} instructions, expected 1")
-        elif "%gs:" not in body[0] or "R_X86_64_32S" not in body[0] or "counter" not in body[0]:
-            failures.append(f"{name}: not a %gs access with an absolute relocation to the variable")
-    for name in DYNAMIC:
-        body = functions.get(name)
-        if body is None:
-            failures.append(f"{name}: not found in the disassembly")
-            continue
-        print(f"{name:<14} {len(body):>5}  " + " | ".join(body))
-        if len(body) != 1 or not re.search(r"%gs:\(%r\w+\)", body[0]):
-            failures.append(f"{name}: not ONE %gs:(register) instruction")
+    for mode, flags in MODES.items():
+        functions = instructions_by_function(
+            disassemble(cxx, flags, include, work / f"{Path(cxx).name}-{mode}.o"))
+        print(f"{'accessor':<20} {'count':>5}  instructions ({Path(cxx).name}, x86_64 {mode})")
+        for name in ACCESSORS:
+            body = functions.get(name)
+            if body is None:
+                failures.append(f"{mode}: {name}: not found in the disassembly")
+                continue
+            print(f"{name:<20} {len(body):>5}  " + " | ".join(body))
+            failures += check(mode, name, body)
+        for name in DYNAMIC:
+            body = functions.get(name)
+            if body is None:
+                failures.append(f"{mode}: {name}: not found in the disassembly")
+                continue
+            print(f"{name:<20} {len(body):>5}  " + " | ".join(body))
+            if len(body) != 1 or not re.search(r"%gs:\(%r\w+\)", body[0]):
+                failures.append(f"{mode}: {name}: expected ONE %gs:(register) instruction, got {body}")
+        print()
     for failure in failures:
         print("FAIL:", failure)
     return 1 if failures else 0

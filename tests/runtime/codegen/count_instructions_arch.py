@@ -6,6 +6,9 @@ of a u64: kernel mode, zero model: at most 3 instructions (the Rust crate's read
 PERCPU_AARCH64_LARGE_OFFSETS); the other modes have their own documented limits (delta: the
 variable's PC-relative address costs 2, host AArch64: the thread-local register word 2 more).
 RISC-V objects must carry no R_RISCV_RELAX on a zero-model per-CPU sequence.
+Hot variables (PERCPU_DEFINE_HOT), zero model: read and write of a u64 are EXACTLY 1 instruction
+on riscv64 and loongarch64 and 2 on aarch64 (mrs + ldr/str with a :lo12: relocation); in the
+delta model and host mode they take the ordinary sequences (the same limits as above).
 Usage: count_instructions_arch.py <config> <libpercpu include dir> <work dir>
   config: aarch64 | aarch64-large | riscv64 | loongarch64 (kernel mode, zero model),
           aarch64-delta | riscv64-delta | loongarch64-delta (kernel mode, delta model, -fPIE),
@@ -21,6 +24,12 @@ ACCESSORS = ("percpu_read", "percpu_write", "percpu_add", "percpu_inc", "percpu_
 # Dynamic objects: register + offset register; read/write within the same limit (printed).
 DYNAMIC = ("dyn_read", "dyn_write", "dyn_add", "dyn_inc")
 ACCESS = ("percpu_read", "percpu_write")
+HOT = ("percpu_hot_read", "percpu_hot_write", "percpu_hot_read_u8", "percpu_hot_write_u8",
+       "percpu_hot_current_ptr")
+HOT_ACCESS = ("percpu_hot_read", "percpu_hot_write")
+# The hot short form, zero model: (exact instruction count of a u64 read/write, relocation).
+HOT_SHORT = {"aarch64": (2, "_ABS_LO12_NC"), "aarch64-large": (2, "_ABS_LO12_NC"),
+             "riscv64": (1, "R_RISCV_LO12_"), "loongarch64": (1, "R_LARCH_ABS_LO12")}
 KERNEL = ["-std=c++17", "-O2", "-ffreestanding", "-fno-exceptions", "-fno-rtti", "-nostdlib",
           "-fno-pie"]
 DELTA = ["-std=c++17", "-O2", "-ffreestanding", "-fno-exceptions", "-fno-rtti", "-nostdlib",
@@ -82,20 +91,26 @@ def main() -> int:
         listing = subprocess.run(["llvm-objdump-19", "-dr", "--no-show-raw-insn", str(obj)],
                                  check=True, capture_output=True, text=True).stdout
         functions = instructions_by_function(listing)
-        print(f"{'accessor':<20} {'count':>5}  instructions ({Path(compiler[0]).name}, {config})")
-        for name in ACCESSORS:
+        print(f"{'accessor':<22} {'count':>5}  instructions ({Path(compiler[0]).name}, {config})")
+        for name in ACCESSORS + HOT:
             body = functions.get(name)
             if body is None:
                 failures.append(f"{compiler[0]}: {name} not found in the disassembly")
                 continue
-            print(f"{name:<20} {len(body):>5}  " + " | ".join(body))
-            if name in ACCESS and len(body) > limit:
+            print(f"{name:<22} {len(body):>5}  " + " | ".join(body))
+            if name in HOT_ACCESS and config in HOT_SHORT:
+                count, reloc = HOT_SHORT[config]
+                if len(body) != count or not any(reloc in i and "hot_counter" in i for i in body):
+                    failures.append(f"{compiler[0]}: {name} takes {len(body)} instructions, "
+                                    f"expected exactly {count} with a {reloc} relocation")
+                continue
+            if name in ACCESS + HOT_ACCESS and len(body) > limit:
                 failures.append(f"{compiler[0]}: {name} takes {len(body)} instructions, "
                                 f"limit {limit}")
             # Zero model: an absolute relocation naming the variable. Delta/host: g++ may name the
             # section (.percpu) or a local anchor for a PC-relative address instead.
             refs = ("counter",) if flags is KERNEL else ("counter", ".percpu", ".LANCHOR")
-            if name in ACCESS and not any(r in i for i in body for r in refs):
+            if name in ACCESS + HOT_ACCESS and not any(r in i for i in body for r in refs):
                 failures.append(f"{compiler[0]}: {name} has no relocation against the variable")
         for name in DYNAMIC:
             body = functions.get(name)

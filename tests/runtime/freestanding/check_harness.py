@@ -10,7 +10,8 @@ harness (harness/). No C library: raw Linux system calls.
   riscv64-delta-gcc    riscv64-linux-gnu-g++ + GNU ld, delta model (-clang: clang++-19)
   riscv64-relax        clang++-19 + GNU riscv64-linux-gnu-ld WITH relaxation (gp): the probe
                        (harness/riscv_relax_probe.cpp) accesses variables below 2 KiB; the linked
-                       code of probe_read/probe_write must keep lui + add gp + access, while the
+                       code of probe_read/probe_write must keep lui + add gp + access, the hot
+                       probe_hot_read must stay one `ld a0, off(gp)`, while the
                        relaxable control sequence (the Rust crate's) must have lost its lui: the
                        hazard exists in this very link. Then the suite runs under qemu-riscv64.
   riscv32              clang++-19 + ld.lld-19, zero model (8-byte values via current_ptr)
@@ -68,8 +69,10 @@ def check_riscv_relaxation(image: Path) -> list:
     listing = sh(["llvm-objdump-19", "-d", "--no-show-raw-insn", image],
                  capture_output=True, text=True).stdout
     nm = sh(["llvm-nm-19", image], capture_output=True, text=True).stdout
-    for var in ("6pc_u64", "6pc_u32"):
+    offsets = {}
+    for var in ("9probe_u64", "9probe_u32", "9probe_hot"):
         value = int(re.search(rf"^([0-9a-f]+) \w _ZN14percpu_storage{var}E$", nm, re.M).group(1), 16)
+        offsets[var[1:]] = value
         print(f"{var[1:]} offset (symbol value) = {value:#x}")
         if value >= 0x800:
             failures.append(f"{var[1:]} at {value:#x}: not below 2 KiB, relaxation not exercised")
@@ -80,6 +83,14 @@ def check_riscv_relaxation(image: Path) -> list:
               and any(i.startswith(access + " ") for i in body))
         if not ok:
             failures.append(f"{name}: lost lui/add gp/{access} after relaxation: {body}")
+    # The hot form: ONE load from gp + the variable's offset, untouched by the relaxing link.
+    hot = function_body(listing, "probe_hot_read")
+    print("probe_hot_read: " + " | ".join(hot))
+    want = f"ld a0, {offsets['probe_hot']:#x}(gp)"
+    if offsets["probe_hot"] == 0:
+        failures.append("probe_hot at offset 0: the immediate would not show the relocation")
+    if [i for i in hot if i != "ret"] != [want]:
+        failures.append(f"probe_hot_read: expected exactly `{want}` after relaxation, got {hot}")
     control = function_body(listing, "probe_control_relaxable")
     print("control (no norelax): " + " | ".join(control))
     if any(i.startswith("lui ") for i in control):
@@ -111,7 +122,7 @@ def main() -> int:
     sources = [harness / f for f in first] + [
         libpercpu / "src" / "runtime.cpp", tests / "portable_vars.cpp",
         tests / "test_portable_init.cpp", tests / "test_portable_access.cpp",
-        tests / "test_portable_atomic.cpp", harness / "harness.cpp"]
+        tests / "test_portable_atomic.cpp", tests / "test_portable_hot.cpp", harness / "harness.cpp"]
     objs = []
     for src in sources:
         obj = work / (src.stem + ".o")

@@ -160,6 +160,61 @@ inline void write_at(uintptr_t d, T value) noexcept {
       asm volatile("str %x0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(d) : "memory"));
 }
 
+// ---- Hot variables (PERCPU_DEFINE_HOT) ----
+// Zero model: a hot variable's offset is below layout::kHotReach (2 KiB, the block ASSERTs it),
+// so it fits the unsigned, size-scaled 12-bit immediate of ldr/str: TWO instructions,
+//   mrs B, tpidr_el1 ; ldr{b,h,,} V, [B, #:lo12:sym]
+// with the relocation the assembler picks for the access size (R_AARCH64_LDST{8,16,32,64}_
+// ABS_LO12_NC: the offset's low 12 bits, scaled; variables are naturally aligned). Host mode and
+// the delta model have no short form: hot variables use the ordinary sequences there.
+#if PERCPU_VMA_DELTA || !PERCPU_KERNEL_MODE
+inline constexpr bool kHotShortForm = false;
+template <typename T, T* S>
+inline T hot_read() noexcept { return read<T, S>(); }
+template <typename T, T* S>
+inline void hot_write(T value) noexcept { write<T, S>(value); }
+template <typename T, T* S>
+inline T* hot_current_ptr() noexcept { return current_ptr<T, S>(); }
+#else
+inline constexpr bool kHotShortForm = true;
+
+template <typename T, T* S>
+inline T* hot_current_ptr() noexcept {
+  uintptr_t p;
+  asm volatile("mrs %0, " PERCPU_A64_TPIDR "\n\tadd %0, %0, #:lo12:%c1" : "=r"(p) : "i"(S));
+  return reinterpret_cast<T*>(p);
+}
+
+// The base register is reused for the loaded value (one register).
+template <typename T, T* S>
+inline T hot_read() noexcept {
+  static_assert(detail::is_fast_v<T>, "read<T>: T must be an integer, bool, enum or pointer");
+  uintptr_t t;
+#define PERCPU_A64_HOT_LOAD(insn, reg)                                                 \
+  asm volatile("mrs %0, " PERCPU_A64_TPIDR "\n\t" insn " " reg ", [%0, #:lo12:%c1]" \
+               : "=r"(t) : "i"(S) : "memory")
+  PERCPU_DETAIL_BY_SIZE(sizeof(T), PERCPU_A64_HOT_LOAD("ldrb", "%w0"),
+                        PERCPU_A64_HOT_LOAD("ldrh", "%w0"), PERCPU_A64_HOT_LOAD("ldr", "%w0"),
+                        PERCPU_A64_HOT_LOAD("ldr", "%x0"));
+#undef PERCPU_A64_HOT_LOAD
+  return detail::bit_cast<T>(static_cast<detail::uint_for<T>>(t));
+}
+
+template <typename T, T* S>
+inline void hot_write(T value) noexcept {
+  static_assert(detail::is_fast_v<T>, "write<T>: T must be an integer, bool, enum or pointer");
+  const detail::uint_for<T> v = detail::bit_cast<detail::uint_for<T>>(value);
+  uintptr_t b;
+#define PERCPU_A64_HOT_STORE(insn, reg)                                                \
+  asm volatile("mrs %0, " PERCPU_A64_TPIDR "\n\t" insn " " reg ", [%0, #:lo12:%c2]" \
+               : "=&r"(b) : "rZ"(v), "i"(S) : "memory")
+  PERCPU_DETAIL_BY_SIZE(sizeof(T), PERCPU_A64_HOT_STORE("strb", "%w1"),
+                        PERCPU_A64_HOT_STORE("strh", "%w1"), PERCPU_A64_HOT_STORE("str", "%w1"),
+                        PERCPU_A64_HOT_STORE("str", "%x1"));
+#undef PERCPU_A64_HOT_STORE
+}
+#endif
+
 }  // namespace percpu::arch
 
 #undef PERCPU_A64_TPIDR

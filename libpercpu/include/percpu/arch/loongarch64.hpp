@@ -130,4 +130,58 @@ inline void write_at(uintptr_t d, T value) noexcept {
       asm volatile("stx.d %0, $r21, %1" ::"r"(v), "r"(d) : "memory"));
 }
 
+
+// ---- Hot variables (PERCPU_DEFINE_HOT) ----
+// Zero model: a hot variable's offset is below layout::kHotReach (2 KiB, the block ASSERTs it),
+// so $r21 + offset is ONE instruction: ld.{bu,hu,w,d} V, $r21, sym. The assemblers have no
+// operator for an absolute low-12 immediate in a load (%abs_lo12 is for ori's unsigned field),
+// so the relocation is spelled out: R_LARCH_ABS_LO12 fills bits 21:10, where ld/st/addi.d keep
+// their signed 12-bit immediate. No R_LARCH_RELAX accompanies it, so lld never rewrites it.
+// The delta model has no short form: hot variables use the ordinary sequences there.
+#if PERCPU_VMA_DELTA
+inline constexpr bool kHotShortForm = false;
+template <typename T, T* S>
+inline T hot_read() noexcept { return read<T, S>(); }
+template <typename T, T* S>
+inline void hot_write(T value) noexcept { write<T, S>(value); }
+template <typename T, T* S>
+inline T* hot_current_ptr() noexcept { return current_ptr<T, S>(); }
+#else
+inline constexpr bool kHotShortForm = true;
+
+#define PERCPU_LA_HOT(insn) ".reloc ., R_LARCH_ABS_LO12, %1\n\t" insn
+
+template <typename T, T* S>
+inline T* hot_current_ptr() noexcept {
+  uintptr_t p;
+  asm volatile(PERCPU_LA_HOT("addi.d %0, $r21, 0") : "=r"(p) : "i"(S));
+  return reinterpret_cast<T*>(p);
+}
+
+template <typename T, T* S>
+inline T hot_read() noexcept {
+  static_assert(detail::is_fast_v<T>, "read<T>: T must be an integer, bool, enum or pointer");
+  detail::uint_for<T> v;
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile(PERCPU_LA_HOT("ld.bu %0, $r21, 0") : "=r"(v) : "i"(S) : "memory"),
+      asm volatile(PERCPU_LA_HOT("ld.hu %0, $r21, 0") : "=r"(v) : "i"(S) : "memory"),
+      asm volatile(PERCPU_LA_HOT("ld.w %0, $r21, 0") : "=r"(v) : "i"(S) : "memory"),
+      asm volatile(PERCPU_LA_HOT("ld.d %0, $r21, 0") : "=r"(v) : "i"(S) : "memory"));
+  return detail::bit_cast<T>(v);
+}
+
+template <typename T, T* S>
+inline void hot_write(T value) noexcept {
+  static_assert(detail::is_fast_v<T>, "write<T>: T must be an integer, bool, enum or pointer");
+  const detail::uint_for<T> v = detail::bit_cast<detail::uint_for<T>>(value);
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile(PERCPU_LA_HOT("st.b %0, $r21, 0") ::"r"(v), "i"(S) : "memory"),
+      asm volatile(PERCPU_LA_HOT("st.h %0, $r21, 0") ::"r"(v), "i"(S) : "memory"),
+      asm volatile(PERCPU_LA_HOT("st.w %0, $r21, 0") ::"r"(v), "i"(S) : "memory"),
+      asm volatile(PERCPU_LA_HOT("st.d %0, $r21, 0") ::"r"(v), "i"(S) : "memory"));
+}
+
+#undef PERCPU_LA_HOT
+#endif
+
 }  // namespace percpu::arch

@@ -170,6 +170,65 @@ inline void write_at(uintptr_t d, T value) noexcept {
 #undef PERCPU_RV_LOAD
 #undef PERCPU_RV_STORE
 
+// ---- Hot variables (PERCPU_DEFINE_HOT) ----
+// Zero model: a hot variable's offset is below layout::kHotReach (2 KiB, the block ASSERTs it),
+// so gp + offset is ONE instruction: l{bu,hu,w,d} V, %lo(sym)(gp) (R_RISCV_LO12_I/S, the offset
+// sign-extended from 12 bits). Under .option norelax, as every zero-model sequence: no
+// R_RISCV_RELAX, so neither GNU ld nor lld rewrites it (both only relax a relocation that has
+// an R_RISCV_RELAX beside it). The delta model has no short form (the template address is not
+// small): hot variables use the ordinary sequences there.
+#if PERCPU_VMA_DELTA
+inline constexpr bool kHotShortForm = false;
+template <typename T, T* S>
+inline T hot_read() noexcept { return read<T, S>(); }
+template <typename T, T* S>
+inline void hot_write(T value) noexcept { write<T, S>(value); }
+template <typename T, T* S>
+inline T* hot_current_ptr() noexcept { return current_ptr<T, S>(); }
+#else
+inline constexpr bool kHotShortForm = true;
+
+template <typename T, T* S>
+inline T* hot_current_ptr() noexcept {
+  uintptr_t p;
+  asm volatile(PERCPU_RV_NORELAX("addi %0, gp, %%lo(%1)") : "=r"(p) : "i"(S));
+  return reinterpret_cast<T*>(p);
+}
+
+#define PERCPU_RV_HOT_LOAD(insn) \
+  asm volatile(PERCPU_RV_NORELAX(insn " %0, %%lo(%1)(gp)") : "=r"(v) : "i"(S) : "memory")
+#define PERCPU_RV_HOT_STORE(insn) \
+  asm volatile(PERCPU_RV_NORELAX(insn " %0, %%lo(%1)(gp)") ::"r"(v), "i"(S) : "memory")
+
+template <typename T, T* S>
+inline T hot_read() noexcept {
+  static_assert(detail::is_fast_v<T>, "read<T>: T must be an integer, bool, enum or pointer");
+  if constexpr (!detail::is_single_access_v<T>) {
+    return *hot_current_ptr<T, S>();
+  } else {
+    detail::uint_for<T> v;
+    PERCPU_DETAIL_BY_SIZE(sizeof(T), PERCPU_RV_HOT_LOAD("lbu"), PERCPU_RV_HOT_LOAD("lhu"),
+                          PERCPU_RV_HOT_LOAD("lw"), PERCPU_RV_HOT_LOAD("ld"));
+    return detail::bit_cast<T>(v);
+  }
+}
+
+template <typename T, T* S>
+inline void hot_write(T value) noexcept {
+  static_assert(detail::is_fast_v<T>, "write<T>: T must be an integer, bool, enum or pointer");
+  if constexpr (!detail::is_single_access_v<T>) {
+    *hot_current_ptr<T, S>() = value;
+  } else {
+    const detail::uint_for<T> v = detail::bit_cast<detail::uint_for<T>>(value);
+    PERCPU_DETAIL_BY_SIZE(sizeof(T), PERCPU_RV_HOT_STORE("sb"), PERCPU_RV_HOT_STORE("sh"),
+                          PERCPU_RV_HOT_STORE("sw"), PERCPU_RV_HOT_STORE("sd"));
+  }
+}
+
+#undef PERCPU_RV_HOT_LOAD
+#undef PERCPU_RV_HOT_STORE
+#endif
+
 }  // namespace percpu::arch
 
 #undef PERCPU_RV_NORELAX

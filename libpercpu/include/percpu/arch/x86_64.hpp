@@ -4,10 +4,19 @@
 // preemption-safe without a guard, like Linux's this_cpu_add.
 //
 // Operand forms:
-//   zero model (kernels, non-PIC): %gs:sym         "i"(&var) printed with %c, absolute disp32
+//   zero model (kernels, non-PIC):  %gs:sym        "i"(&var) printed with %c, absolute disp32
 //                                                 (R_X86_64_32S: offsets below 2 GiB)
-//   delta model (PIE, host):       %gs:sym(%rip)   "m"(var); GS base + &var lands in the area
-// Both forms also pass the template object as a memory operand so the compiler orders the
+//   delta model, non-PIC code:      %gs:sym        the same form; sym is the template address
+//                                                 (R_X86_64_32S: non-PIE programs, kernels in
+//                                                 the top 2 GiB)
+//   delta model, PIC/PIE code:      %gs:(%reg)     "r"(&var): the compiler materializes &var
+//                                                 with `lea var(%rip), %reg`, once per loop
+// GS base + &var lands in the area in the delta model. Never %gs:sym(%rip): on Intel CPUs a
+// RIP-relative read-modify-write is not served by memory renaming and a dependent chain of
+// `addq $1, %gs:var(%rip)` costs ~7x the absolute or register form (docs/benchmarks.md,
+// bench/x86_add_forms.cpp). Every form is still ONE %gs instruction per access: the lea computes
+// a CPU-independent template address, so preemption between the two changes nothing.
+// Every form also passes the template object as a memory operand so the compiler orders the
 // access against other accesses that may alias it.
 #pragma once
 
@@ -40,9 +49,9 @@ void host_set_gs_method(bool fsgsbase) noexcept;
 #endif
 }  // namespace percpu::detail
 
-#if PERCPU_VMA_DELTA
-#define PERCPU_X86_VAR "%%gs:%[var]"
-#define PERCPU_X86_SYM(S)
+#if PERCPU_VMA_DELTA && defined(__PIC__)
+#define PERCPU_X86_VAR "%%gs:(%[sym])"
+#define PERCPU_X86_SYM(S) , [sym] "r"(S)
 #else
 #define PERCPU_X86_VAR "%%gs:%c[sym]"
 #define PERCPU_X86_SYM(S) , [sym] "i"(S)
@@ -227,6 +236,19 @@ inline T* current_ptr_at(uintptr_t d) noexcept {
   return reinterpret_cast<T*>(read<uintptr_t, &detail::self_register>() + d);
 }
 
+}  // namespace percpu::arch
+
+// ---- Hot variables (PERCPU_DEFINE_HOT) ----
+// The ordinary access is already one %gs instruction at any template offset below 2 GiB, so a
+// hot variable uses the same sequences in every model: it only lives at the template's front.
+namespace percpu::arch {
+inline constexpr bool kHotShortForm = false;
+template <typename T, T* S>
+inline T hot_read() noexcept { return read<T, S>(); }
+template <typename T, T* S>
+inline void hot_write(T value) noexcept { write<T, S>(value); }
+template <typename T, T* S>
+inline T* hot_current_ptr() noexcept { return current_ptr<T, S>(); }
 }  // namespace percpu::arch
 
 namespace percpu::detail {

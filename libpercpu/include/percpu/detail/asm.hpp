@@ -31,6 +31,27 @@
 
 namespace percpu::detail {
 
+// A 1- or 2-byte value inside its aligned 4-byte word, for the masked lr.w/sc.w (RISC-V) and
+// ll.w/sc.w (LoongArch64) sequences of arch/atomic_<arch>.hpp (little-endian: the byte at
+// address a is bits 8 * (a % 4) and up).
+template <typename U>
+struct SubWord {
+  static_assert(sizeof(U) < 4, "SubWord: 1- or 2-byte values");
+  static constexpr unsigned long kField = sizeof(U) == 1 ? 0xffu : 0xffffu;
+  uintptr_t word;      // the aligned word's address
+  unsigned shift;      // the field's first bit
+  unsigned long mask;  // the field's bits in the word
+
+  explicit SubWord(U* p) noexcept
+      : word(reinterpret_cast<uintptr_t>(p) & ~uintptr_t(3)),
+        shift(static_cast<unsigned>(reinterpret_cast<uintptr_t>(p) & 3) * 8),
+        mask(kField << shift) {}
+  unsigned long place(U v) const noexcept { return static_cast<unsigned long>(v) << shift; }
+  U extract(long w) const noexcept {
+    return static_cast<U>((static_cast<unsigned long>(w) >> shift) & kField);
+  }
+};
+
 // Register-sized access is the largest a single load/store moves (riscv32: 4 bytes); larger
 // fast-path types (u64 on riscv32) are copied through current_ptr().
 template <typename T>

@@ -14,12 +14,16 @@
 
 // kind: 0 = template access, 1 = hot access (layout::ReachKind); reach_lo/hi: the 32-bit halves
 // of the reach in bytes (an assembler expression each, e.g. 0x10000 and 0).
-#define PERCPU_RECORD_REACH(kind, reach_lo, reach_hi)                   \
-  asm(".pushsection .note.percpu.reach,\"\",%note\n"                   \
-      ".balign 4\n"                                                     \
-      ".long 7, 16, 1\n"                                                \
-      ".asciz \"percpu\"\n"                                             \
-      ".balign 4\n"                                                     \
-      ".long " PERCPU_DETAIL_STR(reach_lo) ", " PERCPU_DETAIL_STR(reach_hi) "\n" \
-      ".long " PERCPU_DETAIL_STR(kind) ", 0\n"                          \
-      ".popsection")
+#define PERCPU_RECORD_REACH(kind, reach_lo, reach_hi) asm(PERCPU_DETAIL_REACH_NOTE(kind, reach_lo, reach_hi))
+
+// The assembler text of one record (for asm statements that add to it, e.g. a once-per-unit
+// guard around the hot reach record in percpu.hpp).
+#define PERCPU_DETAIL_REACH_NOTE(kind, reach_lo, reach_hi)              \
+  ".pushsection .note.percpu.reach,\"\",%note\n"                      \
+  ".balign 4\n"                                                        \
+  ".long 7, 16, 1\n"                                                   \
+  ".asciz \"percpu\"\n"                                                \
+  ".balign 4\n"                                                        \
+  ".long " PERCPU_DETAIL_STR(reach_lo) ", " PERCPU_DETAIL_STR(reach_hi) "\n" \
+  ".long " PERCPU_DETAIL_STR(kind) ", 0\n"                             \
+  ".popsection"
