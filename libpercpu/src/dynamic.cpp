@@ -69,7 +69,7 @@ class LockGuard {
 
 // Granules that fit in `reserve` bytes together with their bitmap (granules * 16 + words * 8).
 size_t granules_for(size_t reserve) {
-  size_t g = reserve * 8 / (kGranule * 8 + 1);
+  size_t g = static_cast<size_t>(uint64_t{reserve} * 8 / (kGranule * 8 + 1));  // no 32-bit overflow
   while (g > 0 && g * kGranule + GranuleBitmap::words_for(g) * 8 > reserve) --g;
   return g;
 }

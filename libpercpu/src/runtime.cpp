@@ -58,7 +58,7 @@ Reserve linked_reserve() {
   const size_t size = word(g_word_reserve_size);
   if (size != 0) return {word(g_word_reserve_offset), size};
 #endif
-  return {layout::align_up(percpu_area_size(), area_alignment()), 0};
+  return {static_cast<uintptr_t>(layout::align_up(percpu_area_size(), area_alignment())), 0};
 }
 
 void set_areas(uintptr_t base, uintptr_t stride, size_t count, Reserve reserve) {
@@ -188,7 +188,7 @@ InitResult init(void* base, size_t cpu_count) noexcept {
 
 InitResult init(void* base, size_t cpu_count, size_t reserve_size) noexcept {
   if (reserve_size > layout::kMaxReserve) return {0, InitError::reserve_too_large};
-  const uintptr_t offset = layout::align_up(percpu_area_size(), area_alignment());
+  const uintptr_t offset = static_cast<uintptr_t>(layout::align_up(percpu_area_size(), area_alignment()));
   return detail::init_areas(base, cpu_count, area_stride_for(reserve_size),
                             detail::Reserve{offset, reserve_size});
 }
