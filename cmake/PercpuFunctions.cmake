@@ -3,7 +3,8 @@
 #   percpu_generate_linker_script(OUT <file> SCRIPT <file> CPUS <n>
 #                                 [AFTER <section> | BEFORE <section>] [VMA zero|delta]
 #                                 [RESERVE <bytes>[K|M]]  (dynamic per-CPU reserve, docs/dynamic.md)
-#                                 [TARGET <target>...])
+#                                 [TARGET <target>...]
+#                                 [PREPROCESS [PREPROCESS_ARGS <arg>...]])
 #   percpu_link_with_script(<target> <script>)
 #   percpu_check(TARGET <target> CPUS <n> [PROFILE percpu|linux] [FORMAT text|json]
 #                [OUTPUT <report file>] [EXTRA_ARGS <percpu-check option>...])
@@ -85,13 +86,47 @@ function(percpu_link_with_script target script)
   endif()
 endfunction()
 
+# The COMMAND that expands a .lds.S template (percpu_generate_linker_script PREPROCESS) into
+# <out_file>, with the first of <targets>' compile definitions and include directories, and the
+# DEPFILE arguments that make the headers it includes dependencies of <output> (Ninja, Makefiles).
+function(_percpu_preprocess_command caller script out_file output targets extra out_command out_depfile)
+  list(GET targets 0 _target)
+  if(NOT _target OR NOT TARGET ${_target})
+    message(FATAL_ERROR "${caller}: PREPROCESS needs TARGET <target>, whose compile definitions and include "
+                        "directories the C preprocessor uses")
+  endif()
+  if(CMAKE_C_COMPILER_LOADED)
+    set(_cc "${CMAKE_C_COMPILER}")
+  elseif(CMAKE_CXX_COMPILER_LOADED)
+    set(_cc "${CMAKE_CXX_COMPILER}")
+  else()
+    message(FATAL_ERROR "${caller}: PREPROCESS needs the C or CXX language enabled (its compiler runs cpp)")
+  endif()
+  set(_defs "$<TARGET_PROPERTY:${_target},COMPILE_DEFINITIONS>")
+  set(_incs "$<TARGET_PROPERTY:${_target},INCLUDE_DIRECTORIES>")
+  set(_cmd COMMAND "${_cc}" -E -P -undef -x assembler-with-cpp -D__ASSEMBLY__ -DLINKER_SCRIPT
+           "$<$<BOOL:${_defs}>:-D$<JOIN:${_defs},$<SEMICOLON>-D>>" "$<$<BOOL:${_incs}>:-I$<JOIN:${_incs},$<SEMICOLON>-I>>" ${extra})
+  set(_dep)
+  if(CMAKE_GENERATOR MATCHES "Ninja|Makefiles")
+    list(APPEND _cmd -MD -MF "${out_file}.d" -MT "${output}")
+    set(_dep DEPFILE "${out_file}.d")
+  endif()
+  list(APPEND _cmd "${script}" -o "${out_file}")
+  set(${out_command} ${_cmd} PARENT_SCOPE)
+  set(${out_depfile} ${_dep} PARENT_SCOPE)
+endfunction()
+
 # Runs percpu-ldgen at build time: OUT = SCRIPT with the .percpu block for CPUS CPUs. Re-runs when
 # SCRIPT or the tool changes. Relative OUT is in the current binary dir, relative SCRIPT in the
 # current source dir. TARGET: those targets are linked with OUT (percpu_link_with_script).
 # OUT must be used by targets of the directory that calls this (custom command rule).
+# PREPROCESS: SCRIPT is a C-preprocessor template (.lds.S). It is first expanded by the C (or C++)
+# compiler of the project, `-E -P -undef -x assembler-with-cpp -D__ASSEMBLY__ -DLINKER_SCRIPT`,
+# with the compile definitions and include directories of the first TARGET and PREPROCESS_ARGS;
+# percpu-ldgen then reads the expansion (OUT.cpp.ld). Headers it includes are dependencies.
 function(percpu_generate_linker_script)
   set(_fn percpu_generate_linker_script)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "OUT;SCRIPT;CPUS;AFTER;BEFORE;VMA;RESERVE" "TARGET")
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "PREPROCESS" "OUT;SCRIPT;CPUS;AFTER;BEFORE;VMA;RESERVE" "TARGET;PREPROCESS_ARGS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${_fn}: unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -135,12 +170,25 @@ function(percpu_generate_linker_script)
   file(RELATIVE_PATH _out_rel "${CMAKE_BINARY_DIR}" "${_out}")
   # percpu-ldgen writes -o through a temporary file and a rename: a failed run leaves no OUT.
   get_filename_component(_out_dir "${_out}" DIRECTORY)
+  set(_input "${_script}")
+  set(_preprocess)
+  set(_depfile)
+  if(ARG_PREPROCESS)
+    _percpu_preprocess_command(${_fn} "${_script}" "${_out}.cpp.ld" "${_out}" "${ARG_TARGET}"
+                               "${ARG_PREPROCESS_ARGS}" _preprocess _depfile)
+    set(_input "${_out}.cpp.ld")
+  elseif(DEFINED ARG_PREPROCESS_ARGS)
+    message(FATAL_ERROR "${_fn}: PREPROCESS_ARGS needs PREPROCESS")
+  endif()
   add_custom_command(
     OUTPUT "${_out}"
     COMMAND "${CMAKE_COMMAND}" -E make_directory "${_out_dir}"
-    COMMAND "${_ldgen}" "${_script}" ${_args} -o "${_out}"
+    ${_preprocess}
+    COMMAND "${_ldgen}" "${_input}" ${_args} -o "${_out}"
     DEPENDS "${_script}" ${_ldgen_dep}
+    ${_depfile}
     COMMENT "percpu-ldgen: ${_out_rel} (${ARG_CPUS} CPUs)"
+    COMMAND_EXPAND_LISTS
     VERBATIM)
   foreach(target IN LISTS ARG_TARGET)
     percpu_link_with_script(${target} "${_out}")

@@ -239,15 +239,15 @@ Analysis analyze(ElfModel elf, const Options& options) {
   l.template_align = std::max<uint64_t>(a.tmpl->align, 1);
   l.model = l.template_vma == 0 ? percpu::layout::AddressModel::zero : percpu::layout::AddressModel::delta;
   const uint64_t contract_align = percpu::layout::is_power_of_two(l.template_align) ? l.template_align : 1;
-  l.stride = a.stride && a.stride->value ? a.stride->value
-                                         : percpu::layout::stride(l.template_size, contract_align);
+  // The ELF's stride when it has one, even 0 (stride.alignment reports it with that value).
+  l.stride = a.stride ? a.stride->value : percpu::layout::stride(l.template_size, contract_align);
   l.has_reserve = a.reserve_offset && a.reserve_size;
   l.reserve_offset = l.has_reserve ? a.reserve_offset->value : 0;
   l.reserve_size = l.has_reserve ? a.reserve_size->value : 0;
   l.areas_start = a.start ? a.start->value : l.template_lma;
   if (a.end) {
     l.areas_end = a.end->value;
-    l.cpu_count = l.areas_end > l.areas_start ? (l.areas_end - l.areas_start) / l.stride : 0;
+    l.cpu_count = l.areas_end > l.areas_start && l.stride ? (l.areas_end - l.areas_start) / l.stride : 0;
   } else {
     l.areas_end = l.areas_start + l.template_size;  // linux: only the template's image is in the ELF
   }

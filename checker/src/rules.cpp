@@ -39,6 +39,8 @@ bool overlaps(uint64_t a_start, uint64_t a_end, uint64_t b_start, uint64_t b_end
 
 const char* kNoTemplate = "no template section (see template.exists)";
 
+const char* kZeroStride = "the stride symbol is 0 (see stride.alignment)";
+
 // A NOBITS (NOLOAD) template has no load image: its load address and segment say nothing.
 const char* kNobitsTemplate = "the template is NOBITS: it has no load image (see template.progbits)";
 
@@ -164,7 +166,7 @@ Outcome variables_swallowed(const Analysis& a, Verdict& v) {
     for (size_t i = 0; i < vars.size() && i < kListed; ++i) list += (i ? ", " : "") + vars[i]->name;
     if (vars.size() > kListed) list += " and " + std::to_string(vars.size() - kListed) + " more";
     if (section.empty())
-      v.fail("per-CPU symbol" + std::string(vars.size() > 1 ? "s " : " ") + list + " (--percpu-symbol) not defined in the file",
+      v.fail("per-CPU symbol" + std::string(vars.size() > 1 ? "s " : " ") + list + " (named as per-CPU) not defined in the file",
              "define the variable (PERCPU_DEFINE) and keep it from --gc-sections (KEEP), or fix the name");
     else
       v.fail(std::to_string(vars.size()) + " per-CPU variable" + (vars.size() > 1 ? "s" : "") + " in " + quoted(section) +
@@ -209,6 +211,7 @@ Outcome areas_size(const Analysis& a, Verdict& v) {
   const uint64_t start = a.start->value;
   const uint64_t end = a.end->value;
   const uint64_t stride = a.layout.stride;
+  if (stride == 0) return skip(kZeroStride);
   if (end <= start)
     v.fail(a.names.end + " " + hex(end) + " is not above " + a.names.start + " " + hex(start),
            "reserve the areas after the template: " + a.names.end + " = " + a.names.start + " + stride * CPU_NUM");
@@ -233,7 +236,8 @@ Outcome stride_alignment(const Analysis& a, Verdict& v) {
   const uint64_t want = layout::stride(a.tmpl->size, align, a.layout.reserve_size);
   const uint64_t got = a.stride->value;
   std::string why;
-  if (got % layout::kMinAreaAlign) why = "not a multiple of 64";
+  if (got == 0) why = "zero: every CPU would share one area";
+  else if (got % layout::kMinAreaAlign) why = "not a multiple of 64";
   else if (got % align) why = "not a multiple of the template's alignment " + std::to_string(align);
   else if (got != want) why = "not the contract's stride";
   if (!why.empty())
@@ -278,6 +282,7 @@ Outcome cpus_count(const Analysis& a, Verdict& v) {
   if (const char* why = not_one_template(a)) return skip(why);
   if (!a.start) return skip(missing(a.names.start));
   if (!a.end) return skip(missing(a.names.end));
+  if (a.layout.stride == 0) return skip(kZeroStride);
   if (a.layout.cpu_count != *a.options.cpus)
     v.fail("the areas hold " + std::to_string(a.layout.cpu_count) + " CPUs (" + hex(a.layout.areas_end - a.layout.areas_start) +
                " bytes, stride " + hex(a.layout.stride) + "), expected " + std::to_string(*a.options.cpus),

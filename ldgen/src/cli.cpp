@@ -34,8 +34,7 @@ std::string parse_reserve(const std::string& text, uint64_t& bytes) {
 
 void report(std::ostream& err, const ScriptError& e) {
   err << e.file() << ':' << e.line() << ':' << e.column() << ": error: " << e.message() << '\n';
-  err << "  " << e.source_line() << '\n';
-  err << "  " << std::string(e.column() > 0 ? e.column() - 1 : 0, ' ') << "^\n";
+  err << excerpt(e.source_line(), e.column());
 }
 
 }  // namespace

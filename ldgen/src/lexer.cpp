@@ -74,9 +74,13 @@ void Lexer::scan_comments() {
 
 // A '#' outside strings and comments runs to the end of its line, as in ld.lld (a comment) and
 // cpp (a directive: #include, #define, #if ...). The line is kept byte for byte and never parsed.
-// Like cpp, a backslash before the newline continues it, and a comment that starts on it may span
-// lines ("#define X 1 /* ... */").
+// At the start of a line it is cpp's: a backslash before the newline continues it, and a comment
+// that starts on it may span lines ("#define X 1 /* ... */").
 size_t Lexer::hash_line_end(size_t pos) const {
+  if (!starts_line(pos)) {  // lld's comment: to the end of the line, whatever it holds
+    const size_t nl = source_.find('\n', pos);
+    return nl == std::string_view::npos ? source_.size() : nl;
+  }
   size_t i = pos + 1;
   while (i < source_.size() && source_[i] != '\n') {
     if (source_.compare(i, 2, "/*") == 0) {

@@ -30,6 +30,10 @@ struct Comment {
   std::string_view text;
 };
 
+// `text` with control bytes and invalid UTF-8 as \xHH, cut after max_bytes ("..."): for echoing
+// a token of an untrusted file in a message.
+std::string printable(std::string_view text, size_t max_bytes = 40);
+
 class Lexer {
  public:
   Lexer(std::string_view source, std::string source_name);

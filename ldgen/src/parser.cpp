@@ -39,7 +39,7 @@ class Parser {
 
   [[noreturn]] void fail(const Token& t, const std::string& message) {
     lex_.fail(t.begin, t.kind == TokenKind::end ? message + ", found end of file"
-                                                : message + ", found '" + std::string(t.text) + "'");
+                                                : message + ", found '" + printable(t.text) + "'");
   }
   Token expect(std::string_view text, LexMode mode = LexMode::expr) {
     const Token t = lex_.next(mode);
@@ -259,10 +259,18 @@ class Parser {
         if (!(origin ? one_of(key.text, {"ORIGIN", "org", "o"}) : one_of(key.text, {"LENGTH", "len", "l"})))
           fail(key, std::string("expected ") + what);
         expect("=");
+        const Token first = lex_.peek(LexMode::expr);
         expr();
+        if (origin && first.kind == TokenKind::word && lex_.position() == first.end && is_literal_zero(first.text))
+          script_.region_at_zero.emplace_back(name.text);
         accept(",");
       }
     }
+  }
+
+  static bool is_literal_zero(std::string_view n) {
+    if (n.size() > 2 && n[0] == '0' && (n[1] == 'x' || n[1] == 'X')) n.remove_prefix(2);
+    return !n.empty() && std::all_of(n.begin(), n.end(), [](char c) { return c == '0'; });
   }
 
   void phdrs() {
@@ -328,23 +336,30 @@ class Parser {
   }
 
   // In a C-preprocessor template, a statement such as RO_DATA(4096) or DISCARDS is a macro that
-  // cpp expands to sections ldgen cannot see (like INCLUDE). It is an upper-case identifier,
-  // with or without "( ... )", that is not followed by what an output section needs next.
+  // cpp expands to sections ldgen cannot see (like INCLUDE). It is an upper-case identifier, with
+  // or without "( ... )", that does not parse as an output section ("DATA 0x1000 : { }" does).
   bool try_macro_statement(const Token& name) {
     const bool macro_name = std::all_of(name.text.begin(), name.text.end(), [](char c) {
       return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }) && !(name.text[0] >= '0' && name.text[0] <= '9');
     if (!macro_name) return false;
+    // What output_section() may add to script_ before it fails, to take back (not a copy of
+    // script_: a template may hold many macro statements).
     const size_t saved = lex_.position();
-    const Token open = lex_.next(LexMode::script);
-    if (open.is("(")) skip_parens(open);
-    else lex_.rewind(saved);
-    const Token after = lex_.peek(LexMode::script);
-    if (after.is(":") || after.is("(") || (!open.is("(") && after.kind == TokenKind::punct && !after.is("}") &&
-                                           !after.is(";"))) {
+    const size_t sections = script_.sections.size();
+    const size_t includes = script_.includes.size();
+    const size_t percpu_input_at = script_.percpu_input_at;
+    try {
+      output_section(name);
+      return true;
+    } catch (const ScriptError&) {
       lex_.rewind(saved);
-      return false;
+      script_.sections.resize(sections);
+      script_.includes.resize(includes);
+      script_.percpu_input_at = percpu_input_at;
     }
+    const Token open = lex_.peek(LexMode::script);
+    if (open.is("(")) skip_parens(lex_.next(LexMode::script));
     accept(";", LexMode::script);
     return true;
   }

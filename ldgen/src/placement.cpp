@@ -170,6 +170,11 @@ void use_regions(Plan& plan) {
                                     (plan.prev ? plan.prev->name : std::string("none")) +
                                     ") is not placed with '> REGION'; pass --after NAME naming a section in "
                                     "the RAM region");
+  // The zero model links the template at VMA 0: flash mapped at address 0 (Cortex-M) is there.
+  if (!plan.shape.delta && !plan.s.region_at_zero.empty())
+    plan.lexer.fail(plan.where, "MEMORY region " + plan.s.region_at_zero.front() +
+                                    " starts at address 0, where the zero address model links the template "
+                                    "(.percpu at VMA 0 would overlap it); pass --vma delta");
   plan.shape.regions = true;
   plan.shape.region = plan.prev->region;
   plan.shape.load_region = plan.prev->lma_region.empty() ? plan.prev->region : plan.prev->lma_region;

@@ -41,6 +41,7 @@ struct Script {
   bool has_sections = false;
   size_t sections_close = 0;            // offset of the last SECTIONS command's closing '}'
   bool has_memory = false;
+  std::vector<std::string> region_at_zero;  // MEMORY regions whose ORIGIN is a literal 0
   bool has_insert = false;              // INSERT AFTER/BEFORE: an addition to another script
   bool has_phdrs = false;
   size_t phdrs_close = 0;               // offset of PHDRS' closing '}'

@@ -58,9 +58,10 @@ def inject(script_text: str, cpus: int, after: _Optional[str] = None, before: _O
 
 def inject_file(path: _PathLike, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
                 vma: str = "zero", *, reserve: int = 0) -> str:
-    """:func:`inject` on the contents of the file at ``path`` (named in error messages)."""
-    with open(path, "r", encoding="utf-8", errors="surrogateescape", newline="") as script:
-        text = script.read()
+    """:func:`inject` on the contents of the file at ``path`` (named in error messages). The file is
+    read as percpu-ldgen reads it: at most 64 MiB (a pipe or device too), else :class:`Error`."""
+    _require("ldgen")
+    text = _percpu.read_script(path).decode("utf-8", "surrogateescape")
     return inject(text, cpus, after, before, vma, source_name=_os.fsdecode(path), reserve=reserve)
 
 
@@ -83,15 +84,19 @@ def inspect(path: _PathLike, profile: str = "percpu", *, cpus: _Optional[int] = 
 
 
 def check(path: _PathLike, cpus: _Optional[int] = None, profile: str = "percpu", *,
-          hot: "tuple[str, ...] | list[str]" = (), **names: str) -> "Report":
+          hot: "tuple[str, ...] | list[str]" = (), percpu_symbols: "tuple[str, ...] | list[str]" = (),
+          **names: str) -> "Report":
     """percpu-check's verdict on the ELF file at ``path``: ``Report.ok``, ``Report.findings``.
 
     ``cpus`` is the CPU count the layout must have (None: whatever it has); ``hot`` names (or glob
-    patterns) of hot variables for false-sharing hints. ``Report.to_dict()`` equals the CLI's
+    patterns) of hot variables for false-sharing hints; ``percpu_symbols`` names symbols that are
+    per-CPU variables (the CLI's ``--percpu-symbol``: each must lie in the template, rule
+    ``variables.swallowed``). ``Report.to_dict()`` equals the CLI's
     ``--format json`` output. Raises :class:`ElfError` when the file cannot be read.
     """
     _require("checker")
-    return _percpu.check(path, cpus=cpus, profile=profile, hot=list(hot), **names)
+    return _percpu.check(path, cpus=cpus, profile=profile, hot=list(hot), percpu_symbols=list(percpu_symbols),
+                         **names)
 
 
 if _percpu.has_checker:

@@ -24,5 +24,5 @@ def inspect(path: _Path, profile: str = "percpu", *, cpus: Optional[int] = None,
             start_symbol: str = "", end_symbol: str = "", load_start_symbol: str = "",
             load_end_symbol: str = "") -> Layout: ...
 def check(path: _Path, cpus: Optional[int] = None, profile: str = "percpu", *, hot: Sequence[str] = (),
-          section: str = "", start_symbol: str = "", end_symbol: str = "", load_start_symbol: str = "",
+          percpu_symbols: Sequence[str] = (), section: str = "", start_symbol: str = "", end_symbol: str = "", load_start_symbol: str = "",
           load_end_symbol: str = "") -> Report: ...

@@ -28,7 +28,8 @@ check::Profile profile_named(const std::string& name) {
 
 // The keyword arguments of inspect() and check(), as the CLI's options.
 check::Options options_from(std::optional<unsigned> cpus, const std::string& profile,
-                            const std::vector<std::string>& hot, const std::string& section,
+                            const std::vector<std::string>& hot, const std::vector<std::string>& percpu_symbols,
+                            const std::string& section,
                             const std::string& start_symbol, const std::string& end_symbol,
                             const std::string& load_start_symbol, const std::string& load_end_symbol) {
   if (cpus && *cpus == 0) throw py::value_error("cpus must be at least 1 (as the CLI's --cpus)");
@@ -36,6 +37,7 @@ check::Options options_from(std::optional<unsigned> cpus, const std::string& pro
   options.cpus = cpus;
   options.profile = profile_named(profile);
   options.hot = hot;
+  options.percpu_symbols = percpu_symbols;
   options.section = section;
   options.start_symbol = start_symbol;
   options.end_symbol = end_symbol;
@@ -69,16 +71,18 @@ void def_file_reader(py::module_& m, const char* name, const char* doc) {
   m.def(
       name,
       [](const py::object& path, std::optional<unsigned> cpus, const std::string& profile,
-         const std::vector<std::string>& hot, const std::string& section, const std::string& start_symbol,
+         const std::vector<std::string>& hot, const std::vector<std::string>& percpu_symbols,
+         const std::string& section, const std::string& start_symbol,
          const std::string& end_symbol, const std::string& load_start_symbol, const std::string& load_end_symbol) {
-        const check::Options options = options_from(cpus, profile, hot, section, start_symbol, end_symbol,
+        const check::Options options = options_from(cpus, profile, hot, percpu_symbols, section, start_symbol, end_symbol,
                                                     load_start_symbol, load_end_symbol);
         const std::string file = to_path(path);
         py::gil_scoped_release released;
         return Run(file, options);
       },
       doc, py::arg("path"), py::kw_only(), py::arg("cpus") = py::none(), py::arg("profile") = "percpu",
-      py::arg("hot") = std::vector<std::string>{}, py::arg("section") = "", py::arg("start_symbol") = "",
+      py::arg("hot") = std::vector<std::string>{}, py::arg("percpu_symbols") = std::vector<std::string>{},
+      py::arg("section") = "", py::arg("start_symbol") = "",
       py::arg("end_symbol") = "", py::arg("load_start_symbol") = "", py::arg("load_end_symbol") = "");
 }
 #endif

@@ -6,6 +6,7 @@
 
 #if PERCPU_PY_HAVE_LDGEN
 #include <percpu/ldgen.hpp>
+#include <percpu/ldgen_files.hpp>
 #endif
 
 namespace percpu::python {
@@ -50,8 +51,23 @@ void bind_ldgen(py::module_& m) {
       if (thrown) std::rethrow_exception(thrown);
     } catch (const ldgen::ScriptError& error) {
       raise_script_error(error);
+    } catch (const ldgen::FileError& error) {
+      PyErr_SetString(error_types().error, error.what());
     }
   });
+
+  m.def(
+      "read_script",
+      [](const py::object& path) {
+        const std::string name = to_path(path);
+        std::string text;
+        {
+          py::gil_scoped_release released;
+          text = ldgen::read_script(name);
+        }
+        return py::bytes(text);
+      },
+      py::arg("path"), "The file's bytes, as percpu-ldgen reads them (at most 64 MiB, else percpu.Error).");
 
   m.def(
       "inject",

@@ -125,3 +125,16 @@ def test_hot_variables_are_marked(plain_kernel):
     report = percpu.check(plain_kernel.elf, hot=["counter", "cpu_*"])
     hot = {v.name for v in report.layout.variables if v.hot}
     assert hot == {"counter", "cpu_id"}
+
+
+def test_percpu_symbols_must_lie_in_the_template(cli, plain_kernel):
+    """percpu_symbols= is the CLI's --percpu-symbol: a named variable inside the template passes,
+    one the file does not define is a variables.swallowed finding naming it, as in the CLI."""
+    assert percpu.check(plain_kernel.elf, cpus=4, percpu_symbols=["counter"]).ok
+    report = percpu.check(plain_kernel.elf, cpus=4, percpu_symbols=["counter", "no_such_percpu_var"])
+    assert not report.ok
+    assert [f.rule for f in report.findings] == ["variables.swallowed"]
+    assert "no_such_percpu_var" in report.findings[0].message
+    code, doc = cli_json(cli, plain_kernel.elf, "--cpus", "4", "--percpu-symbol", "counter",
+                         "--percpu-symbol", "no_such_percpu_var")
+    assert code == 1 and report.to_dict() == {**doc, "file": report.to_dict()["file"]}

@@ -140,3 +140,42 @@ def test_bad_arguments_raise_python_errors():
         percpu.inject(42, 4)
     with pytest.raises(FileNotFoundError):
         percpu.inject_file(Path("/nonexistent/kernel.ld"), 4)
+
+
+def test_inject_file_reads_at_most_64_mib(tmp_path):
+    """The CLI's input cap (docs/ldgen.md, Files) holds for inject_file, files and FIFOs alike."""
+    import os
+    import threading
+    import time
+    cap = 64 << 20
+    limit = tmp_path / "limit.ld"
+    with open(limit, "wb") as f:
+        f.truncate(cap)  # the control: exactly the cap is read (and then refused as a script)
+    with pytest.raises(percpu.LinkerScriptError):
+        percpu.inject_file(limit, 2)
+    with open(limit, "ab") as f:
+        f.write(b" ")
+    with pytest.raises(percpu.Error, match="64 MiB"):
+        percpu.inject_file(limit, 2)
+    fifo = tmp_path / "endless"
+    os.mkfifo(fifo)
+    stop = threading.Event()
+
+    def feed():
+        try:
+            with open(fifo, "wb") as w:
+                while not stop.is_set():
+                    w.write(b"\0" * (1 << 20))
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(percpu.Error, match="64 MiB"):
+            percpu.inject_file(fifo, 2)
+    finally:
+        stop.set()
+        writer.join(10)
+    assert time.monotonic() - started < 5

@@ -45,6 +45,11 @@ class ScriptError : public std::runtime_error {
   std::string source_line_;
 };
 
+// The two lines shown under an error: "  <line>\n  <caret>^\n". Control bytes and invalid UTF-8
+// are shown as \xHH, a line longer than 120 bytes is cut around the column ("..."), and tabs are
+// kept in the caret line so that the caret stands under the column in any terminal.
+std::string excerpt(std::string_view line, unsigned column);
+
 // The script with the block injected (or an ldgen block already present replaced). Throws
 // ScriptError on bad input and std::invalid_argument on bad options (cpus == 0, both after
 // and before given, reserve > layout::kMaxReserve).

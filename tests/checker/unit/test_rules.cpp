@@ -85,6 +85,24 @@ TEST(Rules, StrideSymbolOffContract) {
   EXPECT_EQ(r.layout.cpu_count, 4u) << "the areas are read with the ELF's own stride";
 }
 
+TEST(Rules, ZeroStrideSymbolIsReportedAsTheElfHasIt) {
+  // The areas are reserved with the real stride; the symbol the runtime reads says 0.
+  std::string script = fixture::replace_once(fixture::elves().script_plain, "_percpu_stride = ABSOLUTE(", "_real_stride = ABSOLUTE(");
+  script = fixture::replace_once(script, "_percpu_stride * 4", "_real_stride * 4");
+  script = fixture::replace_once(script, "/* percpu-ldgen: end */", "_percpu_stride = 0;");
+  const Report r = percpu::check::check(fixture::link_x86_64(script, "stride-0"), cpus(4));
+  EXPECT_EQ(failed(r), std::set<std::string>{"stride.alignment"});
+  EXPECT_EQ(r.layout.stride, 0u);
+  EXPECT_EQ(r.layout.cpu_count, 0u);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_NE(r.findings[0].message.find("_percpu_stride is 0x0 (zero"), std::string::npos) << r.findings[0].message;
+  for (const auto& rule : r.rules) {
+    if (rule.id == "areas.size" || rule.id == "cpus.count") {
+      EXPECT_EQ(rule.status, RuleStatus::skip) << rule.id;
+    }
+  }
+}
+
 TEST(Rules, MissingEndSymbol) {
   const std::string script = fixture::replace_once(fixture::elves().script_plain, "_percpu_end = .;", "_areas_end = .;");
   const Report r = percpu::check::check(fixture::link_x86_64(script, "no-end"), cpus(4));

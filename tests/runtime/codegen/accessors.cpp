@@ -14,6 +14,7 @@ extern "C" void percpu_hot_write(uint64_t v) { hot_counter.write_current(v); }
 extern "C" uint8_t percpu_hot_read_u8(void) { return hot_flag.read_current(); }
 extern "C" void percpu_hot_write_u8(uint8_t v) { hot_flag.write_current(v); }
 extern "C" uint64_t* percpu_hot_current_ptr(void) { return hot_counter.current_ptr(); }
+extern "C" void percpu_hot_add(uint64_t v) { hot_counter.add_current(v); }
 
 // Dynamic objects (percpu/dynamic.hpp): the handle arrives in a register, as in a loop.
 #include <percpu/dynamic.hpp>

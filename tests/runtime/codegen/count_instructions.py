@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 ACCESSORS = ("percpu_read", "percpu_write", "percpu_add", "percpu_inc", "percpu_hot_read",
-             "percpu_hot_write", "percpu_hot_read_u8", "percpu_hot_write_u8")
+             "percpu_hot_write", "percpu_hot_read_u8", "percpu_hot_write_u8", "percpu_hot_add")
 DYNAMIC = ("dyn_read", "dyn_write", "dyn_add", "dyn_inc")
 COMMON = ["-std=c++17", "-O2", "-fno-exceptions", "-fno-rtti"]
 MODES = {

@@ -25,7 +25,7 @@ ACCESSORS = ("percpu_read", "percpu_write", "percpu_add", "percpu_inc", "percpu_
 DYNAMIC = ("dyn_read", "dyn_write", "dyn_add", "dyn_inc")
 ACCESS = ("percpu_read", "percpu_write")
 HOT = ("percpu_hot_read", "percpu_hot_write", "percpu_hot_read_u8", "percpu_hot_write_u8",
-       "percpu_hot_current_ptr")
+       "percpu_hot_current_ptr", "percpu_hot_add")
 HOT_ACCESS = ("percpu_hot_read", "percpu_hot_write")
 # The hot short form, zero model: (exact instruction count of a u64 read/write, relocation).
 HOT_SHORT = {"aarch64": (2, "_ABS_LO12_NC"), "aarch64-large": (2, "_ABS_LO12_NC"),

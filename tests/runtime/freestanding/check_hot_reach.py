@@ -14,10 +14,14 @@ linker that supports it (GNU ld; ld.lld 14 and 19; LoongArch: ld.lld 19 only):
            immediate is NOT hot_last's offset: the silent truncation the ASSERT prevents.
            x86_64's %gs:disp32 has nothing to truncate: there the control links and encodes the
            right offset (the ASSERT keeps the layout contract, the same on every architecture).
+  record   the linked `fits` image carries, in .note.percpu.reach, exactly one hot_access record
+           (kind 1, reach 2048) per unit that declares hot variables (2; one unit declares two),
+           beside the template ones.
 Usage: check_hot_reach.py <percpu-ldgen> <libpercpu include dir> <work dir>
 """
 import re
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -76,6 +80,22 @@ def symbol(image: Path, name: str) -> int:
     return int(re.search(rf"^([0-9a-f]+) \w {name}$", nm, re.M).group(1), 16)
 
 
+def reach_records(image: Path) -> list:
+    """[(kind, reach)] of the percpu notes in .note.percpu.reach (layout.hpp: "Reach record")."""
+    dump = image.with_suffix(".reach")
+    sh(["llvm-objcopy-19", "--dump-section", f".note.percpu.reach={dump}", image, image.with_suffix(".tmp")])
+    data, records, at = dump.read_bytes(), [], 0
+    while at + 12 <= len(data):
+        namesz, descsz, ntype = struct.unpack_from("<III", data, at)
+        name = data[at + 12:at + 12 + namesz]
+        desc_at = at + 12 + (namesz + 3) // 4 * 4
+        if name == b"percpu\0" and ntype == 1 and descsz == 16:
+            reach, kind = struct.unpack_from("<QI", data, desc_at)
+            records.append((kind, reach))
+        at = desc_at + (descsz + 3) // 4 * 4
+    return records
+
+
 def check_arch(arch: str, script: Path, control_script: Path, include: Path, work: Path) -> list:
     cxx, linkers, pattern, control_block = ARCHES[arch]
     failures = []
@@ -96,6 +116,12 @@ def check_arch(arch: str, script: Path, control_script: Path, include: Path, wor
             print(f"{name} fits: hot_last at {value:#x}, encoded {got}")
             if value != FITS or any(v != value for v in got.values()):
                 failures.append(f"{name}: hot_last at {value:#x}, the accesses encode {got}")
+            records = reach_records(image)
+            hot = [r for r in records if r[0] == 1]
+            print(f"{name} reach records (kind, reach): {records}")
+            if hot != [(1, 2048), (1, 2048)] or not any(k == 0 for k, _ in records):
+                failures.append(f"{name}: expected one hot_access record of 2048 per hot unit "
+                                f"(2) and template records, found {records}")
 
         r = sh([*linker, "-T", script, *objs[OVER], "-o", work / arch / "over.elf"], check=False)
         message = (r.stdout + r.stderr).strip()

@@ -15,6 +15,8 @@ extern "C" void _start() {
 }
 #elif defined(PART_LAST)
 PERCPU_DEFINE_HOT(uint64_t, hot_last, 0);
+// A second hot declaration in the same unit: the unit still records the hot reach only once.
+PERCPU_DECLARE_HOT(uint64_t, hot_declared_elsewhere);
 PERCPU_DEFINE(uint64_t, cold, 0);
 extern "C" uint64_t read_last() { return hot_last.read_current(); }
 extern "C" void write_last(uint64_t v) { hot_last.write_current(v); }
