@@ -159,6 +159,25 @@ std::optional<uint64_t> image_delta(const Analysis& a) {
   return std::nullopt;
 }
 
+// The Rust crate's fragment puts the areas inside the template's output section: no stride
+// symbol, no areas section, _percpu_end - _percpu_start == SIZEOF(.percpu), and the section is
+// larger than [_percpu_load_start, _percpu_load_end) (at least one area beyond the template).
+bool is_rust_crate(const Analysis& a) {
+  if (a.options.profile != Profile::percpu || !a.tmpl || a.stride || a.areas_section || a.image) return false;
+  if (!a.start || !a.end || !a.load_start || !a.load_end) return false;
+  if (a.load_start->value != a.tmpl->addr || a.load_end->value < a.load_start->value) return false;
+  const uint64_t bytes = a.load_end->value - a.load_start->value;
+  return a.end->value > a.start->value && a.end->value - a.start->value == a.tmpl->size && a.tmpl->size > bytes;
+}
+
+LayoutKind layout_kind(const Analysis& a) {
+  if (a.options.profile == Profile::linux) return LayoutKind::linux;
+  // _percpu_image at the start symbol: the template is loaded in place as CPU 0's area (a script
+  // whose MEMORY has one RAM region); the runtime copies nothing from it: the ordinary layout.
+  if (a.image && !(a.start && a.image->value == a.start->value)) return LayoutKind::rom;
+  return is_rust_crate(a) ? LayoutKind::rust_crate : LayoutKind::percpu;
+}
+
 }  // namespace
 
 std::string hex(uint64_t value) {
@@ -190,6 +209,10 @@ Names names_for(const Options& options) {
   n.load_start = or_default(options.load_start_symbol, base.load_start);
   n.load_end = or_default(options.load_end_symbol, base.load_end);
   n.stride = base.stride ? base.stride : "";
+  if (options.profile == Profile::percpu) {
+    n.image = percpu::layout::kImageSymbol;
+    n.hot_end = percpu::layout::kHotEndSymbol;
+  }
   return n;
 }
 
@@ -225,22 +248,26 @@ Analysis analyze(ElfModel elf, const Options& options) {
     a.reserve_offset = find_defined(a.elf, percpu::layout::kReserveOffsetSymbol);
     a.reserve_size = find_defined(a.elf, percpu::layout::kReserveSizeSymbol);
   }
+  a.image = find_defined(a.elf, a.names.image);
+  a.hot_end = find_defined(a.elf, a.names.hot_end);
   a.image_delta = image_delta(a);
   find_swallowed(a);
 
   Layout& l = a.layout;
   l.arch = arch_name(a.elf.machine, a.elf.elf_class);
   l.elf_class = a.elf.elf_class;
+  l.kind = layout_kind(a);
   if (!a.tmpl) return a;
   a.template_lma = a.tmpl->size ? lma_of(a.elf, *a.tmpl) : std::nullopt;
   l.template_vma = a.tmpl->addr;
   l.template_lma = a.template_lma.value_or(a.tmpl->addr);
-  l.template_size = a.tmpl->size;
+  l.template_size = l.kind == LayoutKind::rust_crate ? a.load_end->value - a.load_start->value : a.tmpl->size;
   l.template_align = std::max<uint64_t>(a.tmpl->align, 1);
   l.model = l.template_vma == 0 ? percpu::layout::AddressModel::zero : percpu::layout::AddressModel::delta;
   const uint64_t contract_align = percpu::layout::is_power_of_two(l.template_align) ? l.template_align : 1;
   // The ELF's stride when it has one, even 0 (stride.alignment reports it with that value).
-  l.stride = a.stride ? a.stride->value : percpu::layout::stride(l.template_size, contract_align);
+  if (l.kind == LayoutKind::rust_crate) l.stride = percpu::layout::crate_stride(l.template_size);
+  else l.stride = a.stride ? a.stride->value : percpu::layout::stride(l.template_size, contract_align);
   l.has_reserve = a.reserve_offset && a.reserve_size;
   l.reserve_offset = l.has_reserve ? a.reserve_offset->value : 0;
   l.reserve_size = l.has_reserve ? a.reserve_size->value : 0;

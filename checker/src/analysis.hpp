@@ -20,6 +20,8 @@ struct Names {
   std::string load_start;
   std::string load_end;
   std::string stride;
+  std::string image;    // the ROM/flash model's image symbol (layout::kImageSymbol)
+  std::string hot_end;  // end of the hot part (layout::kHotEndSymbol)
 };
 
 Names names_for(const Options& options);
@@ -46,6 +48,8 @@ struct Analysis {
   const ElfSymbol* stride = nullptr;
   const ElfSymbol* reserve_offset = nullptr;   // layout::kReserveOffsetSymbol (percpu profile only)
   const ElfSymbol* reserve_size = nullptr;     // layout::kReserveSizeSymbol
+  const ElfSymbol* image = nullptr;            // defined: the ROM/flash model
+  const ElfSymbol* hot_end = nullptr;
   std::optional<uint64_t> template_lma;        // when a PT_LOAD holds the template
   std::optional<uint64_t> image_delta;         // VMA - LMA of the rest of the image
   std::vector<Swallowed> swallowed;             // per-CPU variables outside every template section

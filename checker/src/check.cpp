@@ -1,5 +1,6 @@
 // inspect() and check(): bounded view -> LIEF -> layout model -> rules.
 #include <cstring>
+#include <utility>
 
 #include "analysis.hpp"
 #include "elf_view.hpp"
@@ -23,16 +24,18 @@ class MemorySource : public detail::ByteSource {
 // per-CPU symbols and PERCPU_DEFINE's storage wherever it went (rule variables.swallowed).
 detail::SymbolSelection layout_symbols(const detail::Names& n, const Options& options) {
   std::vector<std::string> names = options.percpu_symbols;
-  for (const std::string* name : {&n.start, &n.end, &n.load_start, &n.load_end, &n.stride})
+  for (const std::string* name : {&n.start, &n.end, &n.load_start, &n.load_end, &n.stride, &n.image, &n.hot_end})
     if (!name->empty()) names.push_back(*name);
   names.push_back(percpu::layout::kReserveOffsetSymbol);  // the dynamic reserve, when there is one
   names.push_back(percpu::layout::kReserveSizeSymbol);
   return {std::move(names), {detail::storage_symbol_marker()}};
 }
 
-detail::Analysis analyze_view(const detail::BoundedElf& view, const std::string& name, const Options& options,
+// The small ELF is freed once LIEF has read it, before the layout model grows.
+detail::Analysis analyze_view(detail::BoundedElf view, const std::string& name, const Options& options,
                               const detail::Names& names) {
   detail::ElfModel model = detail::parse_with_lief(view.image, name, names.section);
+  std::vector<uint8_t>().swap(view.image);
   detail::restore_file_fields(model, view);
   return detail::analyze(std::move(model), options);
 }
@@ -42,17 +45,19 @@ detail::Analysis analyze_file(const std::string& path, const Options& options) {
   return analyze_view(detail::view_elf_file(path, names.section, layout_symbols(names, options)), path, options, names);
 }
 
-Report report_of(const detail::Analysis& analysis, const std::string& name) {
+// The rules run on the analysis, then its layout moves into the report (a million variables are
+// never held twice).
+Report report_of(detail::Analysis&& analysis, const std::string& name) {
   Report report;
   report.file = name;
-  report.layout = analysis.layout;
   detail::run_rules(analysis, report);
+  report.layout = std::move(analysis.layout);
   return report;
 }
 
 }  // namespace
 
-Layout inspect(const std::string& path, const Options& options) { return analyze_file(path, options).layout; }
+Layout inspect(const std::string& path, const Options& options) { return std::move(analyze_file(path, options).layout); }
 
 Report check(const std::string& path, const Options& options) { return report_of(analyze_file(path, options), path); }
 

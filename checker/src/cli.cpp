@@ -66,11 +66,11 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
 
   try {
     const Report report = check(file, options);
-    if (format == "json") out << to_json(report);
+    if (format == "json") write_json(out, report);
     else if (format == "svg") out << to_svg(report.layout);
     else if (format == "html") out << to_html(report);
     else if (quiet) detail::write_rules(out, report, true);
-    else out << to_text(report);
+    else write_text(out, report);
     out.flush();
     return report.ok() ? kExitOk : kExitRuleFailed;
   } catch (const ElfError& e) {

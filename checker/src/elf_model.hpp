@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,13 @@ struct ElfSymbol {
   uint16_t shndx = 0;
 };
 
+// The reach records of .note.percpu.reach (layout.hpp "Reach record"): the minimum per kind over
+// every translation unit's note; absent when no unit recorded that kind.
+struct ReachRecords {
+  std::optional<uint64_t> template_access;
+  std::optional<uint64_t> hot_access;
+};
+
 struct ElfModel {
   unsigned elf_class = 0;  // 32 or 64
   uint16_t machine = 0;    // EM_*
@@ -48,6 +56,7 @@ struct ElfModel {
   std::vector<ElfSymbol> symbols;    // .symtab, without the null symbol
   // The template's bytes (every PROGBITS section of the template's name, by section index).
   std::vector<std::pair<unsigned, std::vector<uint8_t>>> template_bytes;
+  ReachRecords reach;  // read by the bounded view (not by LIEF)
 };
 
 }  // namespace percpu::check::detail

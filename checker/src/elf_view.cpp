@@ -6,11 +6,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <set>
 
 #include "percpu/check.hpp"
+#include "percpu/layout.hpp"
 
 namespace percpu::check::detail {
 namespace {
@@ -96,6 +99,53 @@ std::string string_at(const std::vector<uint8_t>& table, uint64_t offset) {
   if (offset >= table.size()) return {};
   const auto* start = reinterpret_cast<const char*>(table.data()) + offset;
   return std::string(start, strnlen(start, table.size() - offset));
+}
+
+// One reach record of .note.percpu.reach (layout.hpp): the note's header and its fixed payload.
+struct ReachNote {
+  uint32_t namesz, descsz, type;
+  char name[8];
+  uint32_t reach_lo, reach_hi;  // the uint64 reach, little-endian (the checker reads LSB files only)
+  uint32_t kind, reserved;
+};
+static_assert(sizeof(ReachNote) == 36, "namesz/descsz/type, \"percpu\\0\" padded to 8, a 16-byte desc");
+
+// The minimum reach per kind over every record, read note by note (a few bytes in memory whatever
+// the section's size). Notes of another name or type are skipped; a note that runs past its
+// section, or a record of the wrong size, is a corrupted file.
+template <typename Shdr>
+ReachRecords read_reach(const Viewer& viewer, const std::vector<Shdr>& shdrs, const std::vector<uint8_t>& names) {
+  namespace layout = percpu::layout;
+  ReachRecords out;
+  for (size_t i = 1; i < shdrs.size(); ++i) {
+    const Shdr& s = shdrs[i];
+    if (s.sh_type != SHT_NOTE || string_at(names, s.sh_name) != layout::kReachNoteSection) continue;
+    const std::string where = "section [" + std::to_string(i) + "] " + layout::kReachNoteSection;
+    for (uint64_t at = 0; at < s.sh_size;) {
+      if (s.sh_size - at < 12) viewer.fail(where + ": a note header at offset " + hex(at) + " runs past the section");
+      const auto head = viewer.object<std::array<uint32_t, 3>>(s.sh_offset + at, where);
+      const uint64_t name_bytes = layout::align_up(head[0], 4);  // notes of 4-byte words
+      const uint64_t desc_bytes = layout::align_up(head[1], 4);
+      if (name_bytes + desc_bytes > s.sh_size - at - 12)
+        viewer.fail(where + ": the note at offset " + hex(at) + " (name " + std::to_string(head[0]) + ", desc " +
+                    std::to_string(head[1]) + " bytes) runs past the section");
+      if (head[0] == 7 && head[2] == layout::kReachNoteType) {
+        const auto name = viewer.object<std::array<char, 7>>(s.sh_offset + at + 12, where);
+        if (std::memcmp(name.data(), layout::kReachNoteName, 7) == 0) {
+          if (head[1] != 16)
+            viewer.fail(where + ": the reach record at offset " + hex(at) + " has " + std::to_string(head[1]) + " bytes, not 16");
+          const auto note = viewer.object<ReachNote>(s.sh_offset + at, where);
+          std::optional<uint64_t>* slot = note.kind == uint32_t(layout::ReachKind::template_access) ? &out.template_access
+                                          : note.kind == uint32_t(layout::ReachKind::hot_access)    ? &out.hot_access
+                                                                                                    : nullptr;
+          const uint64_t reach = uint64_t{note.reach_hi} << 32 | note.reach_lo;
+          if (slot) *slot = std::min(slot->value_or(reach), reach);
+        }
+      }
+      at += 12 + name_bytes + desc_bytes;
+    }
+  }
+  return out;
 }
 
 // One view, step by step: validate the header, read the tables, pick the sections and symbols
@@ -224,6 +274,7 @@ class ViewBuilder {
   // and the file-only fields the model restores from the original headers.
   BoundedElf write_image() {
     BoundedElf out;
+    out.reach = read_reach(v_, shdrs_, names_);
     for (const Shdr& s : shdrs_) {
       out.section_types.push_back(s.sh_type);
       out.section_offsets.push_back(s.sh_offset);
@@ -338,25 +389,42 @@ BoundedElf view_elf(const ByteSource& source, const std::string& name, const std
   return ViewBuilder<Elf64>(viewer, template_section, symbols).build();
 }
 
+namespace {
+
+// Why a file that is not a regular file cannot be read ("" for a regular file).
+const char* not_regular(mode_t mode) {
+  if (S_ISREG(mode)) return "";
+  if (S_ISDIR(mode)) return "is a directory";
+  if (S_ISFIFO(mode)) return "is a FIFO (named pipe), not a regular file";
+  if (S_ISCHR(mode)) return "is a character device, not a regular file";
+  if (S_ISBLK(mode)) return "is a block device, not a regular file";
+  if (S_ISSOCK(mode)) return "is a socket, not a regular file";
+  return "not a regular file";
+}
+
+}  // namespace
+
 BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
                          const SymbolSelection& symbols) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw ElfError(path + ": cannot open: " + std::strerror(errno));
+  // stat() first: open() of a FIFO without a writer blocks (and a device may have side effects),
+  // so anything but a regular file is refused before it is opened. O_NONBLOCK and the fstat()
+  // re-check cover a file replaced between the two calls.
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
+  if (::stat(path.c_str(), &st) != 0) throw ElfError(path + ": cannot open: " + std::strerror(errno));
+  if (*not_regular(st.st_mode)) throw ElfError(path + ": " + not_regular(st.st_mode));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) throw ElfError(path + ": cannot open: " + std::strerror(errno));
+  if (::fstat(fd, &st) != 0 || *not_regular(st.st_mode)) {
     const int saved = errno;
     ::close(fd);
-    throw ElfError(path + ": cannot read: " + std::strerror(saved));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw ElfError(path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
+    throw ElfError(path + ": " + (*not_regular(st.st_mode) ? not_regular(st.st_mode) : std::strerror(saved)));
   }
   const FileSource source(fd, static_cast<uint64_t>(st.st_size), path);
   return view_elf(source, path, template_section, symbols);
 }
 
 void restore_file_fields(ElfModel& model, const BoundedElf& view) {
+  model.reach = view.reach;
   for (ElfSection& s : model.sections) {
     if (s.index < view.section_types.size()) {
       s.type = view.section_types[s.index];

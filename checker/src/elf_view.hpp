@@ -34,6 +34,7 @@ struct BoundedElf {
   std::vector<uint64_t> section_sizes;
   std::vector<uint64_t> segment_offsets;
   std::vector<uint64_t> segment_filesz;
+  ReachRecords reach;  // from the .note.percpu.reach sections, read note by note
 };
 
 // The defined symbols the image keeps besides those of the template section(s): by exact name
@@ -52,7 +53,8 @@ struct SymbolSelection {
 BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section,
                     const SymbolSelection& symbols);
 
-// Opens path (regular files only) and views it.
+// Opens path and views it. Only regular files: anything else (a FIFO, a device, a socket, a
+// directory) is refused before any open() that could block.
 BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
                          const SymbolSelection& symbols);
 

@@ -1,16 +1,16 @@
-// The two outputs of a Report: the JSON document (schema "percpu-check/1") and the table.
-#include <nlohmann/json.hpp>
-
+// The two outputs of a Report: the JSON document (schema "percpu-check/1", streamed: see
+// json_stream.hpp) and the table.
 #include <algorithm>
 #include <sstream>
 
 #include "analysis.hpp"
+#include "json_stream.hpp"
 
 namespace percpu::check {
 namespace {
 
 using detail::hex;
-using Json = nlohmann::ordered_json;
+using detail::JsonStream;
 
 const char* status_name(RuleStatus s) {
   switch (s) {
@@ -25,52 +25,120 @@ const char* model_name(percpu::layout::AddressModel m) {
   return m == percpu::layout::AddressModel::delta ? "delta" : "zero";
 }
 
-Json variable_json(const Variable& v) {
-  Json j;
-  j["name"] = v.name;
-  j["symbol"] = v.symbol;
-  j["offset"] = v.offset;
-  j["size"] = v.size;
-  j["align"] = v.align;
-  j["cache_line"] = v.cache_line;
-  j["padding_before"] = v.padding_before;
-  j["hot"] = v.hot;
-  return j;
-}
-
-Json layout_json(const Layout& l) {
-  Json j;
-  j["arch"] = l.arch;
-  j["elf_class"] = l.elf_class;
-  j["model"] = model_name(l.model);
-  j["template_vma"] = l.template_vma;
-  j["template_lma"] = l.template_lma;
-  j["template_size"] = l.template_size;
-  j["template_align"] = l.template_align;
-  j["stride"] = l.stride;
-  j["areas_start"] = l.areas_start;
-  j["areas_end"] = l.areas_end;
-  j["cpu_count"] = l.cpu_count;
-  j["areas"] = l.areas;
-  if (l.has_reserve) {
-    Json reserve;
-    reserve["offset"] = l.reserve_offset;
-    reserve["size"] = l.reserve_size;
-    Json addresses = Json::array();
-    for (uint64_t cpu = 0; cpu < l.areas.size(); ++cpu) addresses.push_back(l.reserve_address(cpu));
-    reserve["addresses"] = std::move(addresses);
-    j["reserve"] = std::move(reserve);
-  } else {
-    j["reserve"] = nullptr;
+const char* kind_summary(LayoutKind k) {
+  switch (k) {
+    case LayoutKind::percpu: return "";
+    case LayoutKind::rom: return ", ROM/flash layout (template image in the load region, areas in RAM)";
+    case LayoutKind::rust_crate: return ", the Rust crate percpu's layout (areas inside .percpu)";
+    case LayoutKind::linux: return ", Linux layout";
   }
-  Json variables = Json::array();
-  for (const Variable& v : l.variables) variables.push_back(variable_json(v));
-  j["variables"] = std::move(variables);
-  return j;
+  return "";
 }
 
-// Invalid UTF-8 in a symbol name becomes U+FFFD instead of an exception.
-std::string dump(const Json& j) { return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }
+void write_variable(JsonStream& j, const Variable& v) {
+  j.begin_object();
+  j.member("name", v.name);
+  j.member("symbol", v.symbol);
+  j.member("offset", v.offset);
+  j.member("size", v.size);
+  j.member("align", v.align);
+  j.member("cache_line", v.cache_line);
+  j.member("padding_before", v.padding_before);
+  j.member("hot", v.hot);
+  j.end_object();
+}
+
+void write_layout(JsonStream& j, const Layout& l) {
+  j.begin_object();
+  j.member("arch", l.arch);
+  j.member("elf_class", l.elf_class);
+  j.member("model", model_name(l.model));
+  j.member("kind", kind_name(l.kind));
+  j.member("template_vma", l.template_vma);
+  j.member("template_lma", l.template_lma);
+  j.member("template_size", l.template_size);
+  j.member("template_align", l.template_align);
+  j.member("stride", l.stride);
+  j.member("areas_start", l.areas_start);
+  j.member("areas_end", l.areas_end);
+  j.member("cpu_count", l.cpu_count);
+  j.key("areas");
+  j.begin_array();
+  for (const uint64_t base : l.areas) j.value(base);
+  j.end_array();
+  j.key("reserve");  // the dynamic reserve (percpu-ldgen --reserve), null without one
+  if (l.has_reserve) {
+    j.begin_object();
+    j.member("offset", l.reserve_offset);
+    j.member("size", l.reserve_size);
+    j.key("addresses");
+    j.begin_array();
+    for (uint64_t cpu = 0; cpu < l.areas.size(); ++cpu) j.value(l.reserve_address(cpu));
+    j.end_array();
+    j.end_object();
+  } else {
+    j.null_value();
+  }
+  j.key("variables");
+  j.begin_array();
+  for (const Variable& v : l.variables) write_variable(j, v);
+  j.end_array();
+  j.end_object();
+}
+
+void write_report(JsonStream& j, const Report& r) {
+  j.begin_object();
+  j.member("schema", "percpu-check/1");
+  j.member("file", r.file);
+  j.member("ok", r.ok());
+  j.key("layout");
+  write_layout(j, r.layout);
+  j.key("false_sharing");
+  j.begin_array();
+  for (const detail::FalseSharing& f : detail::false_sharing(r.layout)) {
+    j.begin_object();
+    j.member("variable", f.variable);
+    j.member("first_line", f.first_line);
+    j.member("last_line", f.last_line);
+    j.key("shared_with");
+    j.begin_array();
+    for (const std::string& other : f.shared_with) j.value(other);
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+  j.key("findings");
+  j.begin_array();
+  for (const Finding& f : r.findings) {
+    j.begin_object();
+    j.member("rule", f.rule);
+    j.member("message", f.message);
+    j.member("hint", f.hint);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("rules");
+  j.begin_array();
+  for (const RuleResult& rule : r.rules) {
+    j.begin_object();
+    j.member("id", rule.id);
+    j.member("status", status_name(rule.status));
+    if (rule.status == RuleStatus::skip) j.member("reason", rule.reason);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+}
+
+// A document written to a string (the library's to_json(); the CLI streams with write_json()).
+template <typename T, typename Writer>
+std::string json_string(const T& value, Writer writer) {
+  std::ostringstream out;
+  JsonStream j(out);
+  writer(j, value);
+  j.finish();
+  return out.str();
+}
 
 std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
 std::string rpad(const std::string& s, size_t width) { return s.size() >= width ? s : std::string(width - s.size(), ' ') + s; }
@@ -78,7 +146,7 @@ std::string rpad(const std::string& s, size_t width) { return s.size() >= width 
 void write_summary(std::ostream& out, const Report& r) {
   const Layout& l = r.layout;
   out << "percpu-check: " << r.file << "\n";
-  out << "  arch        " << l.arch << " (ELF" << l.elf_class << "), " << model_name(l.model) << " model\n";
+  out << "  arch        " << l.arch << " (ELF" << l.elf_class << "), " << model_name(l.model) << " model" << kind_summary(l.kind) << "\n";
   out << "  template    VMA " << hex(l.template_vma) << ", LMA " << hex(l.template_lma) << ", " << l.template_size
       << " bytes, align " << l.template_align << "\n";
   if (l.cpu_count) {
@@ -156,6 +224,16 @@ void write_false_sharing(std::ostream& out, const Layout& l) {
 
 }  // namespace
 
+const char* kind_name(LayoutKind kind) {
+  switch (kind) {
+    case LayoutKind::percpu: return "percpu";
+    case LayoutKind::rom: return "rom";
+    case LayoutKind::rust_crate: return "rust-crate";
+    case LayoutKind::linux: return "linux";
+  }
+  return "?";
+}
+
 void detail::write_rules(std::ostream& out, const Report& r, bool failures_only) {
   if (!failures_only) out << "\nrules\n";
   size_t passed = 0, failed = 0, skipped = 0;
@@ -178,39 +256,26 @@ void detail::write_rules(std::ostream& out, const Report& r, bool failures_only)
       << " skipped\n";
 }
 
-std::string to_json(const Layout& layout) { return dump(layout_json(layout)); }
-std::string to_json(const Variable& variable) { return dump(variable_json(variable)); }
+std::string to_json(const Layout& layout) { return json_string(layout, write_layout); }
+std::string to_json(const Variable& variable) { return json_string(variable, write_variable); }
+std::string to_json(const Report& r) { return json_string(r, write_report); }
 
-std::string to_json(const Report& r) {
-  Json j;
-  j["schema"] = "percpu-check/1";
-  j["file"] = r.file;
-  j["ok"] = r.ok();
-  j["layout"] = layout_json(r.layout);
-  Json shared = Json::array();
-  for (const detail::FalseSharing& f : detail::false_sharing(r.layout))
-    shared.push_back({{"variable", f.variable}, {"first_line", f.first_line}, {"last_line", f.last_line},
-                      {"shared_with", f.shared_with}});
-  j["false_sharing"] = std::move(shared);
-  Json findings = Json::array();
-  for (const Finding& f : r.findings) findings.push_back({{"rule", f.rule}, {"message", f.message}, {"hint", f.hint}});
-  j["findings"] = std::move(findings);
-  Json rules = Json::array();
-  for (const RuleResult& rule : r.rules) {
-    Json jr{{"id", rule.id}, {"status", status_name(rule.status)}};
-    if (rule.status == RuleStatus::skip) jr["reason"] = rule.reason;
-    rules.push_back(std::move(jr));
-  }
-  j["rules"] = std::move(rules);
-  return dump(j);
+void write_json(std::ostream& out, const Report& r) {
+  JsonStream j(out);
+  write_report(j, r);
+  j.finish();
 }
 
-std::string to_text(const Report& r) {
-  std::ostringstream out;
+void write_text(std::ostream& out, const Report& r) {
   write_summary(out, r);
   write_variables(out, r.layout);
   write_false_sharing(out, r.layout);
   detail::write_rules(out, r, false);
+}
+
+std::string to_text(const Report& r) {
+  std::ostringstream out;
+  write_text(out, r);
   return out.str();
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 #include "analysis.hpp"
 
@@ -80,8 +81,14 @@ Outcome template_flags(const Analysis& a, Verdict& v) {
   return v.done();
 }
 
+bool is_crate(const Analysis& a) { return a.layout.kind == LayoutKind::rust_crate; }
+bool is_rom(const Analysis& a) { return a.layout.kind == LayoutKind::rom; }
+const char* kCrateHint = "generate the block with percpu-ldgen SCRIPT --cpus N (a PROGBITS template, a stride "
+                         "rounded to the largest alignment, NOLOAD areas after it): docs/ldgen.md";
+
 Outcome template_progbits(const Analysis& a, Verdict& v) {
   if (const char* why = not_one_template(a)) return skip(why);
+  if (is_crate(a)) return skip("the Rust crate's layout: see crate.template_progbits");
   if (a.tmpl->type == SHT_NOBITS && a.tmpl->size > 0)
     v.fail(quoted(a.names.section) + " is NOBITS (NOLOAD): the initial values of its " + std::to_string(a.tmpl->size) +
                " bytes are not in the file",
@@ -89,6 +96,16 @@ Outcome template_progbits(const Analysis& a, Verdict& v) {
   else if (a.tmpl->type != SHT_PROGBITS && a.tmpl->type != SHT_NOBITS)
     v.fail(quoted(a.names.section) + " has section type " + std::to_string(a.tmpl->type) + ", not PROGBITS",
            "the template must be an ordinary data section");
+  return v.done();
+}
+
+// The Rust crate's fragment makes .percpu NOLOAD: the initial values never reach the areas.
+Outcome crate_template_progbits(const Analysis& a, Verdict& v) {
+  if (!is_crate(a)) return skip("not the Rust crate's layout");
+  if (a.tmpl->type == SHT_NOBITS)
+    v.fail(quoted(a.names.section) + " is NOBITS: the Rust crate's fragment makes it NOLOAD, so the initial values of its " +
+               std::to_string(a.layout.template_size) + " template bytes are not in the file and every area starts as zeros",
+           std::string("remove (NOLOAD) from the .percpu output section, or ") + kCrateHint);
   return v.done();
 }
 
@@ -125,7 +142,9 @@ Outcome symbols_load_range(const Analysis& a, Verdict& v) {
   if (a.load_start->value != a.tmpl->addr)
     v.fail(a.names.load_start + " is " + hex(a.load_start->value) + ", the template starts at " + hex(a.tmpl->addr),
            "assign " + a.names.load_start + " = . as the first statement inside the template's output section");
-  if (a.load_end->value - a.load_start->value != a.tmpl->size)
+  // The Rust crate's section also holds the areas: its template is a prefix of the section.
+  if (is_crate(a) ? a.load_end->value - a.load_start->value > a.tmpl->size
+                  : a.load_end->value - a.load_start->value != a.tmpl->size)
     v.fail(a.names.load_end + " - " + a.names.load_start + " is " + hex(a.load_end->value - a.load_start->value) +
                ", the template is " + hex(a.tmpl->size) + " bytes",
            "assign " + a.names.load_end + " = . as the last statement inside the template's output section");
@@ -193,6 +212,7 @@ Outcome areas_start_is_load_address(const Analysis& a, Verdict& v) {
   if (!a.start) return skip(missing(a.names.start));
   if (a.tmpl->type == SHT_NOBITS) return skip(kNobitsTemplate);
   if (!a.template_lma) return skip("the template is in no PT_LOAD segment, so it has no load address");
+  if (is_rom(a)) return skip("ROM/flash layout: init() copies the image at " + a.names.image + " (see rom.image)");
   const uint64_t delta = a.image_delta.value_or(0);
   const uint64_t expected = *a.template_lma + delta;
   if (a.start->value != expected)
@@ -200,6 +220,57 @@ Outcome areas_start_is_load_address(const Analysis& a, Verdict& v) {
                ", which the image maps at " + hex(expected) + " (VMA - LMA " + hex(delta) + ")",
            "load the template at " + a.names.start + ": '" + a.names.start + " = .;' right before '" + a.names.section +
                " 0x0 : AT(" + a.names.start + ")' (translated like the sections before it)");
+  return v.done();
+}
+
+// ROM/flash model: the template's image is in the file at _percpu_image (its load address), and
+// nothing the program uses at run time lies on it (init() copies it into the areas).
+Outcome rom_image(const Analysis& a, Verdict& v) {
+  if (!is_rom(a)) return skip("not the ROM/flash layout (no " + a.names.image + " symbol away from the areas)");
+  if (!a.tmpl) return skip(kNoTemplate);
+  const uint64_t image = a.image->value;
+  const uint64_t size = a.layout.template_size;
+  const std::string hint = "store the template in the load region: .percpu 0x0 : { ... } AT> FLASH with " + a.names.image +
+                           " = LOADADDR(.percpu) (percpu-ldgen writes this for MEMORY scripts)";
+  if (image == 0)
+    v.fail(a.names.image + " is 0: the runtime reads an absent (weak) " + a.names.image + " as 0 and would not copy the image",
+           "store the image anywhere but at address 0 (put another section first in the load region)");
+  if (size && !a.template_lma)
+    v.fail(quoted(a.names.section) + " has no bytes in any PT_LOAD segment: the image is not in the file", hint);
+  else if (size && *a.template_lma != image)
+    v.fail(a.names.image + " is " + hex(image) + " but the template is loaded at " + hex(*a.template_lma), hint);
+  if (a.start && a.end && overlaps(image, image + size, a.start->value, a.end->value))
+    v.fail("the image [" + hex(image) + ", " + hex(image + size) + ") lies inside the areas [" + hex(a.start->value) + ", " +
+               hex(a.end->value) + "): init() would copy it onto itself", hint);
+  for (const ElfSection& s : a.elf.sections) {
+    if (s.index == 0 || &s == a.tmpl || &s == a.areas_section || !(s.flags & SHF_ALLOC) || s.size == 0) continue;
+    if (s.type == SHT_NOBITS && (s.flags & SHF_TLS)) continue;
+    if (overlaps(image, image + size, s.addr, s.addr + s.size))
+      v.fail("section " + s.name + " [" + hex(s.addr) + ", " + hex(s.addr + s.size) + ") lies on the image [" + hex(image) +
+                 ", " + hex(image + size) + ") at run time: the image would be overwritten before init() copies it", hint);
+  }
+  return v.done();
+}
+
+// ROM/flash model: every byte of the areas is reserved by an allocated section (in RAM), so that
+// the linker puts nothing else there.
+Outcome rom_areas(const Analysis& a, Verdict& v) {
+  if (!is_rom(a)) return skip("not the ROM/flash layout (no " + a.names.image + " symbol away from the areas)");
+  if (!a.tmpl) return skip(kNoTemplate);
+  if (!a.start) return skip(missing(a.names.start));
+  if (!a.end) return skip(missing(a.names.end));
+  std::vector<std::pair<uint64_t, uint64_t>> reserved;
+  for (const ElfSection& s : a.elf.sections)
+    if (s.index != 0 && (s.flags & SHF_ALLOC) && !(s.flags & SHF_TLS) && s.size) reserved.emplace_back(s.addr, s.addr + s.size);
+  std::sort(reserved.begin(), reserved.end());
+  uint64_t covered = a.start->value;  // every byte below this is reserved
+  for (const auto& [lo, hi] : reserved)
+    if (lo <= covered && hi > covered) covered = hi;
+  if (covered < a.end->value)
+    v.fail("the areas [" + hex(a.start->value) + ", " + hex(a.end->value) + ") are reserved by no section from " + hex(covered) +
+               ": the linker may place other data there",
+           "reserve the areas in RAM: .percpu.areas (NOLOAD) : { . += " + (a.names.stride.empty() ? "stride" : a.names.stride) +
+               " * CPU_NUM; } > RAM (percpu-ldgen writes this)");
   return v.done();
 }
 
@@ -224,6 +295,7 @@ Outcome areas_size(const Analysis& a, Verdict& v) {
 
 Outcome stride_alignment(const Analysis& a, Verdict& v) {
   if (const char* why = not_one_template(a)) return skip(why);
+  if (is_crate(a)) return skip("the Rust crate's layout: see crate.stride_alignment");
   const uint64_t align = a.layout.template_align;
   if (!layout::is_power_of_two(align)) {
     v.fail("the template's alignment " + std::to_string(align) + " is not a power of two", "fix the template's ALIGN()");
@@ -273,6 +345,25 @@ Outcome reserve_inside(const Analysis& a, Verdict& v) {
   else if (l.reserve_offset + l.reserve_size > l.stride)
     v.fail("the reserve [" + hex(l.reserve_offset) + ", " + hex(l.reserve_offset + l.reserve_size) +
                ") reaches past the stride " + hex(l.stride) + ": CPU n's reserve overlaps CPU n+1's area", hint);
+  return v.done();
+}
+
+// The Rust crate rounds the stride to 64 only: with a variable aligned above 64, CPU 1's area (and
+// every odd CPU's) starts off that alignment.
+Outcome crate_stride_alignment(const Analysis& a, Verdict& v) {
+  if (!is_crate(a)) return skip("not the Rust crate's layout");
+  const uint64_t align = a.layout.template_align;
+  const uint64_t stride = a.layout.stride;
+  if (stride % align == 0) return pass();
+  std::string victims;
+  size_t count = 0;
+  for (const Variable& var : a.layout.variables)
+    if (var.offset % align == 0 && ++count <= 3) victims += (victims.empty() ? "" : ", ") + var.name;
+  v.fail("the Rust crate's stride " + hex(stride) + " (template " + hex(a.layout.template_size) +
+             " bytes rounded to 64) is not a multiple of the template's alignment " + std::to_string(align) +
+             ": on odd CPUs the variables aligned to " + std::to_string(align) + " are misaligned" +
+             (victims.empty() ? "" : " (" + victims + (count > 3 ? ", ..." : "") + ")"),
+         std::string("round the stride to MAX(64, ALIGNOF(.percpu)), or ") + kCrateHint);
   return v.done();
 }
 
@@ -330,11 +421,13 @@ Outcome areas_no_overlap(const Analysis& a, Verdict& v) {
     if (s.type == SHT_NOBITS && (s.flags & SHF_TLS)) continue;  // .tbss takes no address space
     if (overlaps(start, end, s.addr, s.addr + s.size))
       v.fail(range + " overlap section " + s.name + " [" + hex(s.addr) + ", " + hex(s.addr + s.size) + ") (VMA)", hint);
-    else if (const auto lma = lma_of(a.elf, s); lma && overlaps(lstart, lend, *lma, *lma + s.size))
+    else if (const auto lma = lma_of(a.elf, s); lma && !is_rom(a) && overlaps(lstart, lend, *lma, *lma + s.size))
       v.fail(range + " (load " + hex(lstart) + ") overlap section " + s.name + " loaded at [" + hex(*lma) + ", " +
                  hex(*lma + s.size) + ") (LMA)", hint);
   }
-  const bool template_at_start = a.template_lma && *a.template_lma + delta == start;
+  // In the ROM/flash model no image is loaded at the areas (init() copies it there from the load
+  // region), even when translating the image's LMA by the data's delta lands on the start symbol.
+  const bool template_at_start = !is_rom(a) && a.template_lma && *a.template_lma + delta == start;
   for (size_t i = 0; i < a.elf.segments.size(); ++i) {
     const ElfSegment& p = a.elf.segments[i];
     if (p.type != PT_LOAD || p.memsz == 0) continue;
@@ -411,6 +504,8 @@ Outcome segments_template_alone(const Analysis& a, Verdict& v) {
 Outcome segments_next_load_address(const Analysis& a, Verdict& v) {
   if (const char* why = not_one_template(a)) return skip(why);
   if (a.tmpl->type == SHT_NOBITS) return skip(kNobitsTemplate);
+  // In a MEMORY script each region gives its sections their own VMA - LMA (ROM/flash layout).
+  if (is_rom(a)) return skip("ROM/flash layout: each MEMORY region has its own VMA - LMA");
   if (!a.image_delta) return pass();  // no other loaded section: nothing can have leaked
   if (shared_template_segment(a)) return skip("the template's segment holds other sections (see segments.template_alone)");
   unsigned after = a.tmpl->index;
@@ -427,20 +522,79 @@ Outcome segments_next_load_address(const Analysis& a, Verdict& v) {
   return v.done();
 }
 
+// The access sequence of the zero model and how far it reaches, by architecture and reach.
+struct AccessModel {
+  uint64_t reach = 0;
+  std::string how;
+};
+
+std::optional<AccessModel> default_access(const std::string& arch) {
+  if (arch == "x86_64") return AccessModel{layout::kReachX86_64, "%gs:disp32"};
+  if (arch == "aarch64") return AccessModel{layout::kReachAArch64, "movz #:abs_g0:"};
+  if (arch == "riscv64" || arch == "riscv32") return AccessModel{layout::kReachRiscv, "lui %hi + %lo"};
+  if (arch == "loongarch64" || arch == "loongarch32") return AccessModel{layout::kReachLoongArch, "lu12i.w + ori"};
+  return std::nullopt;
+}
+
+// The recorded reach names its model where the arch has more than one.
+std::string access_name(const std::string& arch, uint64_t reach, const std::string& fallback) {
+  if (arch == "aarch64" && reach == layout::kReachAArch64Large) return "movz #:abs_g1: + movk #:abs_g0_nc: (PERCPU_AARCH64_LARGE_OFFSETS)";
+  if (arch == "aarch64" && reach == layout::kReachAArch64) return "movz #:abs_g0: (the default; PERCPU_AARCH64_LARGE_OFFSETS reaches 4 GiB)";
+  return fallback;
+}
+
+// Variables (first three) whose bytes end past reach, among those starting below `below`.
+std::string past(const Layout& l, uint64_t reach, uint64_t below, size_t& count) {
+  std::string names;
+  count = 0;
+  for (const Variable& var : l.variables)
+    if (var.offset < below && var.offset + var.size > reach && ++count <= 3)
+      names += (names.empty() ? "" : ", ") + var.name + " at " + hex(var.offset) + " (" + std::to_string(var.size) + " bytes)";
+  return count > 3 ? names + ", ..." : names;
+}
+
 Outcome reach_arch(const Analysis& a, Verdict& v) {
   if (const char* why = not_one_template(a)) return skip(why);
   if (a.layout.model != layout::AddressModel::zero) return skip("delta model: variables are reached by ordinary addresses");
-  uint64_t reach = 0;
-  std::string how;
   const std::string& arch = a.layout.arch;
-  if (arch == "x86_64") reach = layout::kReachX86_64, how = "%gs:disp32";
-  else if (arch == "aarch64") reach = layout::kReachAArch64, how = "movz #:abs_g0:";
-  else if (arch == "riscv64" || arch == "riscv32") reach = layout::kReachRiscv, how = "lui %hi + %lo";
-  else if (arch == "loongarch64" || arch == "loongarch32") reach = layout::kReachLoongArch, how = "lu12i.w + ori";
-  else return skip("no reach limit is known for " + arch);
-  if (a.tmpl->size > reach)
-    v.fail("the template is " + hex(a.tmpl->size) + " bytes; " + arch + "'s access sequence (" + how + ") reaches " + hex(reach),
-           "make per-CPU data smaller (per-CPU pointers to big buffers)");
+  const std::optional<AccessModel> fallback = default_access(arch);
+  const std::optional<uint64_t> recorded = a.elf.reach.template_access;
+  if (!fallback && !recorded) return skip("no reach limit is known for " + arch + " and the file records none");
+  const uint64_t reach = recorded.value_or(fallback ? fallback->reach : 0);
+  const std::string how = access_name(arch, reach, fallback ? fallback->how : "the recorded access");
+  const std::string source = recorded ? std::string("recorded in ") + layout::kReachNoteSection + ", the minimum over the linked units"
+                                      : "no reach record in the file: " + arch + "'s default";
+  size_t count = 0;
+  const std::string names = past(a.layout, reach, ~uint64_t{0}, count);
+  const std::string hint = arch == "aarch64" && reach < layout::kReachAArch64Large
+                               ? "compile every unit with -DPERCPU_AARCH64_LARGE_OFFSETS (one unit without it limits the "
+                                 "file to 64 KiB), or make per-CPU data smaller"
+                               : "make per-CPU data smaller (per-CPU pointers to big buffers)";
+  if (count)
+    v.fail(std::to_string(count) + " per-CPU variable" + (count > 1 ? "s end" : " ends") + " past offset " + hex(reach) + ", the reach of " +
+               arch + "'s access " + how + " (" + source + "): " + names, hint);
+  else if (a.layout.variables.empty() && a.layout.template_size > reach)
+    v.fail("the template is " + hex(a.layout.template_size) + " bytes; " + arch + "'s access " + how + " reaches " + hex(reach) +
+               " (" + source + ")", hint);
+  return v.done();
+}
+
+// The hot part (PERCPU_DEFINE_HOT, first in the template) must end within the short access's reach.
+Outcome reach_hot(const Analysis& a, Verdict& v) {
+  if (!a.tmpl) return skip(kNoTemplate);
+  if (!a.hot_end) return skip("no " + a.names.hot_end + " symbol: no hot part");
+  if (a.layout.model != layout::AddressModel::zero) return skip("delta model: the short hot access exists in the zero model only");
+  const std::optional<uint64_t> recorded = a.elf.reach.hot_access;
+  const uint64_t reach = recorded.value_or(layout::kHotReach);
+  const std::string source = recorded ? std::string("recorded in ") + layout::kReachNoteSection : "the contract's kHotReach, no record in the file";
+  const uint64_t hot_end = a.hot_end->value - a.tmpl->addr;
+  if (a.hot_end->value < a.tmpl->addr || hot_end > reach) {
+    size_t count = 0;
+    const std::string names = past(a.layout, reach, hot_end, count);
+    v.fail("the hot part ends at offset " + hex(hot_end) + ", past the hot access's reach " + hex(reach) + " (" + source + ")" +
+               (count ? ": " + names : ""),
+           "define fewer or smaller hot variables (PERCPU_DEFINE_HOT), or make the big ones ordinary PERCPU_DEFINE");
+  }
   return v.done();
 }
 
@@ -454,6 +608,7 @@ constexpr Rule kRules[] = {
     {"template.exists", template_exists},
     {"template.flags", template_flags},
     {"template.progbits", template_progbits},
+    {"crate.template_progbits", crate_template_progbits},
     {"template.address_model", template_address_model},
     {"symbols.present", symbols_present},
     {"symbols.load_range", symbols_load_range},
@@ -461,15 +616,19 @@ constexpr Rule kRules[] = {
     {"variables.swallowed", variables_swallowed},
     {"areas.start_aligned", areas_start_aligned},
     {"areas.start_is_load_address", areas_start_is_load_address},
+    {"rom.image", rom_image},
+    {"rom.areas", rom_areas},
     {"areas.size", areas_size},
     {"stride.alignment", stride_alignment},
     {"reserve.inside", reserve_inside},
+    {"crate.stride_alignment", crate_stride_alignment},
     {"cpus.count", cpus_count},
     {"areas.no_overlap", areas_no_overlap},
     {"segments.size", segments_size},
     {"segments.template_alone", segments_template_alone},
     {"segments.next_load_address", segments_next_load_address},
     {"reach.arch", reach_arch},
+    {"reach.hot", reach_hot},
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boots an example kernel in QEMU and judges its console (docs/examples.md).
-#   boot.sh <riscv64|aarch64|aarch64-el2|loongarch64|x86_64> <kernel.elf> [console log]
+#   boot.sh <riscv64|aarch64|aarch64-el2|aarch64-rom|loongarch64|x86_64> <kernel.elf> [console log]
 # Prints the console. Exit 0 when the kernel printed "percpu example: PASS (<CPUS> CPUs)" and one
 # PASS line per CPU, and QEMU's exit status is the kernel's "pass" where the machine has an exit
 # device (riscv64: sifive_test, aarch64: semihosting, both 0; x86_64: isa-debug-exit, 33 = 2 *
@@ -11,7 +11,7 @@
 # Environment: CPUS (default 4; the CPU count the kernel was built for), SMP (QEMU's -smp, default
 # CPUS; tests set it lower to see a kernel fail), BOOT_TIMEOUT.
 set -euo pipefail
-usage() { echo "usage: boot.sh <riscv64|aarch64|aarch64-el2|loongarch64|x86_64> <kernel.elf> [console log]" >&2; exit 64; }
+usage() { echo "usage: boot.sh <riscv64|aarch64|aarch64-el2|aarch64-rom|loongarch64|x86_64> <kernel.elf> [console log]" >&2; exit 64; }
 [ $# -ge 2 ] && [ $# -le 3 ] || usage
 machine=$1 elf=$2
 log=${3:-$(mktemp)}
@@ -23,7 +23,7 @@ limit=${BOOT_TIMEOUT:-60}
 has_exit_status=1 pass_status=0 image=$elf
 case $machine in
   riscv64) cmd=(qemu-system-riscv64 -M virt -bios none) ;;
-  aarch64) cmd=(qemu-system-aarch64 -M virt -cpu cortex-a57 -semihosting) ;;
+  aarch64 | aarch64-rom) cmd=(qemu-system-aarch64 -M virt -cpu cortex-a57 -semihosting) ;;
   aarch64-el2) cmd=(qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -semihosting) ;;
   loongarch64) cmd=(qemu-system-loongarch64 -M virt); has_exit_status=0 ;;
   x86_64)

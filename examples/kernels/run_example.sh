@@ -5,7 +5,7 @@
 # percpu-check in text and JSON form, then boots it on 4 CPUs (boot.sh).
 # <machine>-dynamic (riscv64-dynamic, aarch64-dynamic, ...) builds the same kernel with
 # EXAMPLE_DYNAMIC=ON: a 4 KiB dynamic reserve and the dynamic per-CPU example (docs/dynamic.md).
-#   run_example.sh <riscv64|aarch64|aarch64-el2|loongarch64|x86_64>[-dynamic] <percpu source dir> <build dir>
+#   run_example.sh <riscv64|aarch64|aarch64-el2|aarch64-rom|loongarch64|x86_64>[-dynamic] <percpu source dir> <build dir>
 #                  <percpu-ldgen> <percpu-check> [cmake generator]
 set -euo pipefail
 [ $# -ge 5 ] || { echo "usage: run_example.sh <machine> <source dir> <build dir> <percpu-ldgen> <percpu-check> [generator]" >&2; exit 64; }
@@ -22,6 +22,7 @@ case $machine in
   riscv64 | loongarch64 | x86_64) arch=$machine; extra=() ;;
   aarch64) arch=aarch64; extra=(-DEXAMPLE_EL2=OFF) ;;
   aarch64-el2) arch=aarch64; extra=(-DEXAMPLE_EL2=ON) ;;
+  aarch64-rom) arch=aarch64; extra=(-DEXAMPLE_ROM=ON) ;;
   *) echo "run_example.sh: unknown machine '$machine'" >&2; exit 64 ;;
 esac
 [ $dynamic = 1 ] && extra+=(-DEXAMPLE_DYNAMIC=ON)
@@ -73,9 +74,9 @@ done
 echo "== percpu-check (json)"
 "$check" "$elf" --cpus $cpus --format json >"$out/check.json" ||
   { echo "run_example.sh: percpu-check --format json failed (exit $?)" >&2; exit 1; }
-python3 - "$out/check.json" "$arch" "$cpus" "${variables[@]}" <<'PY'
+python3 - "$out/check.json" "$arch" "$machine" "$cpus" "${variables[@]}" <<'PY'
 import json, sys
-path, arch, cpus, wanted = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+path, arch, machine, cpus, wanted = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:]
 report = json.load(open(path))
 layout = report["layout"]
 names = {v["name"] for v in layout["variables"]}
@@ -84,6 +85,12 @@ if report.get("ok") is not True: problems.append("ok is not true")
 if layout["cpu_count"] != cpus: problems.append(f"cpu_count {layout['cpu_count']} != {cpus}")
 if layout["arch"] != arch: problems.append(f"arch {layout['arch']} != {arch}")
 if layout["model"] != "zero": problems.append(f"model {layout['model']} != zero")
+if machine.endswith("-rom"):
+    # The ROM/flash model: the template's image in virt's flash (0x0-0x8000000), the areas in RAM.
+    if layout["kind"] != "rom": problems.append(f"kind {layout['kind']} != rom")
+    if not layout["template_lma"] < 0x08000000: problems.append(f"template image {layout['template_lma']:#x} not in flash")
+    if not layout["areas_start"] >= 0x40000000: problems.append(f"areas {layout['areas_start']:#x} not in RAM")
+    else: print(f"json: template image at {layout['template_lma']:#x} (flash), areas at {layout['areas_start']:#x} (RAM)")
 missing = sorted(set(wanted) - names)
 if missing: problems.append(f"variables missing: {missing}")
 if problems:

@@ -47,17 +47,44 @@ constexpr const char* kOrphanGuard =
 
 // layout::stride: [template | pad | reserve | pad]. Each expression is written out in full (no
 // symbol refers to another): GNU ld and lld evaluate forward references early.
+std::string reserve_offset_expr() { return std::string("ALIGN(") + kTemplateSize + ", " + kAreaAlign + ")"; }
+std::string reserve_stride_expr(const BlockShape& b) {
+  return "ALIGN(" + reserve_offset_expr() + " + " + std::to_string(b.reserve) + ", " + kAreaAlign + ")";
+}
+
 std::string stride_rules(const BlockShape& b) {
   if (b.reserve == 0)
     return std::string("  _percpu_stride = ABSOLUTE(ALIGN(MAX(_percpu_load_end - _percpu_load_start, 1), ") +
            kAreaAlign + "));\n";
-  const std::string offset = std::string("ALIGN(") + kTemplateSize + ", " + kAreaAlign + ")";
-  const std::string size = std::to_string(b.reserve);
-  return "  _percpu_reserve_offset = ABSOLUTE(" + offset + ");\n  _percpu_reserve_size = ABSOLUTE(" + size +
-         ");\n  _percpu_stride = ABSOLUTE(ALIGN(" + offset + " + " + size + ", " + kAreaAlign + "));\n";
+  return "  _percpu_reserve_offset = ABSOLUTE(" + reserve_offset_expr() + ");\n  _percpu_reserve_size = ABSOLUTE(" +
+         std::to_string(b.reserve) + ");\n  _percpu_stride = ABSOLUTE(" + reserve_stride_expr(b) + ");\n";
 }
 
 std::string phdr_suffix(const BlockShape& b) { return b.phdr.empty() ? "" : " :" + b.phdr; }
+
+// An INSERT script (an addition to the linker's built-in layout). lld moves the statements
+// between its sections to its end, so everything the layout needs is inside sections:
+// - the alignment is a NOLOAD section's (a '.' assignment there: ld.lld 19 "does not converge");
+//   it is never empty ('. += 1' first), since lld puts an empty one into the areas' segment,
+//   whose zero-fill would then cover the template's image at _percpu_start;
+// - the areas use the stride's expression, not _percpu_stride (assigned at the end: ld.lld 14
+//   moves '.' backwards in its first passes), and are at least one byte, because GNU ld makes an
+//   empty section unallocated and the default script's .bss then inherits the template's
+//   VMA-to-LMA delta; _percpu_end is still _percpu_start + stride * N;
+// - no orphan guard (it would be evaluated at the end).
+std::string render_insert(const BlockShape& b, const std::string& n) {
+  const std::string stride = b.reserve != 0 ? reserve_stride_expr(b)
+                                            : std::string("ALIGN(MAX(") + kTemplateSize + ", 1), MAX(64, ALIGNOF(.percpu)))";
+  std::string out = std::string("  .percpu.pad (NOLOAD) : { . += 1; . = ") + kAlign + "; _percpu_start = .; }\n";
+  out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
+         lma_of("_percpu_start", b.lma_anchor) + ") {\n" + template_body() + "  }" + phdr_suffix(b) + "\n";
+  out += stride_rules(b);
+  const std::string areas_at = b.delta ? "" : " AT(" + lma_of("ADDR(.percpu.areas)", b.lma_anchor) + ")";
+  out += std::string("  .percpu.areas (_percpu_start + ") + kTemplateSize + ") (NOLOAD) :" + areas_at +
+         " {\n    . += MAX(" + stride + " * " + n + " - " + kTemplateSize + ", 1);\n    _percpu_end = _percpu_start + " +
+         stride + " * " + n + ";\n  }" + b.areas_phdrs + "\n";
+  return out;
+}
 
 // No MEMORY regions. The rest of the areas is a NOLOAD section with the right load address:
 // whatever section follows the block (even when the one named next is empty and dropped)
@@ -65,14 +92,11 @@ std::string phdr_suffix(const BlockShape& b) { return b.phdr.empty() ? "" : " :"
 // template's bytes, so its load range does not overlap the template's (lld checks that). The
 // symbol assignment keeps it from being discarded when it is empty.
 std::string render_plain(const BlockShape& b, const std::string& n) {
-  // ld.lld 19 does not converge on '.' assigned between the sections of an INSERT script ("address
-  // of section '.percpu.areas' does not converge"): there the alignment is a NOLOAD section's.
-  std::string out = b.insert ? std::string("  .percpu.pad (NOLOAD) : { . = ") + kAlign + "; _percpu_start = .; }\n"
-                             : std::string("  . = ") + kAlign + ";\n  _percpu_start = .;\n";
+  if (b.insert) return render_insert(b, n);
+  std::string out = std::string("  . = ") + kAlign + ";\n  _percpu_start = .;\n";
   out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
          lma_of("_percpu_start", b.lma_anchor) + ") {\n" + template_body() + "  }" + phdr_suffix(b) + "\n";
-  // lld moves statements between the sections of an INSERT script to its end: no guard there.
-  if (!b.insert) out += kOrphanGuard;
+  out += kOrphanGuard;
   out += stride_rules(b);
   // In the delta model the template's load address already has the right delta, and an AT()
   // would make lld start a new PT_LOAD with p_filesz 0 in the template's page, which an ELF

@@ -14,7 +14,7 @@ namespace percpu::ldgen {
 namespace {
 
 [[noreturn]] void fail(const std::string& path, const std::string& what, int err = 0) {
-  throw FileError(path + ": " + what + (err ? std::string(": ") + std::strerror(err) : std::string()));
+  throw FileError(path, what + (err ? std::string(": ") + std::strerror(err) : std::string()), err);
 }
 
 // Closes the descriptor on every path out of a scope.

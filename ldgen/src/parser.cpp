@@ -285,13 +285,17 @@ class Parser {
       if (name.kind != TokenKind::word && name.kind != TokenKind::string) fail(name, "expected a program header name");
       const Token type = lex_.next(LexMode::expr);
       if (type.kind != TokenKind::word) fail(type, "expected a program header type");
+      bool loads_headers = false;
       for (;;) {
         const Token t = lex_.next(LexMode::expr);
         if (t.is(";")) {
-          script_.phdr_entries.push_back({std::string(name.text), {name.begin, t.end}});
+          script_.phdr_entries.push_back({std::string(name.text), loads_headers, {name.begin, t.end}});
           break;
         }
-        if (t.is("FILEHDR") || t.is("PHDRS")) continue;
+        if (t.is("FILEHDR") || t.is("PHDRS")) {
+          loads_headers = true;
+          continue;
+        }
         if (t.is("AT") || t.is("FLAGS")) {
           expect("(");
           expr();

@@ -222,6 +222,15 @@ void use_phdrs(Plan& plan, Index prev) {
     for (unsigned k = 2; taken(n); ++k) n = base + std::to_string(k);
     return n;
   };
+  // The ELF and program headers are loaded below the lowest address of their segment's sections;
+  // with the template at VMA 0 there is no room (lld: "could not allocate headers"; GNU ld puts
+  // a higher-half .text at VMA 0 with them).
+  for (const PhdrEntry& e : s.phdr_entries)
+    if (e.loads_headers && !plan.shape.delta)
+      plan.lexer.fail(e.whole.begin, "program header '" + e.name +
+                                         "' loads the ELF headers (FILEHDR/PHDRS), which need room below its "
+                                         "sections, but the zero address model links the template at VMA 0; "
+                                         "pass --vma delta, or drop FILEHDR PHDRS");
   const std::vector<std::string> current = phdrs_in_effect(s, prev);
   size_t at = s.phdrs_close;
   for (const PhdrEntry& e : s.phdr_entries)

@@ -33,6 +33,7 @@ struct OutputSection {
 
 struct PhdrEntry {
   std::string name;
+  bool loads_headers = false;  // FILEHDR or PHDRS: the ELF headers are in this segment
   Span whole;  // through its ';'
 };
 

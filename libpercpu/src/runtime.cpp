@@ -35,6 +35,7 @@ char* volatile const g_word_end = _percpu_end;
 char* volatile const g_word_load_start = _percpu_load_start;
 char* volatile const g_word_load_end = _percpu_load_end;
 char* volatile const g_word_stride = _percpu_stride;
+char* volatile const g_word_image = _percpu_image;  // 0 unless the ROM/flash model
 
 uintptr_t word(char* volatile const& w) { return reinterpret_cast<uintptr_t>(w); }
 #endif
@@ -91,8 +92,13 @@ size_t adopt_reserved_areas(bool copy) {
   const uintptr_t stride = area_stride();
   const size_t count = end > start ? (end - start) / stride : 0;
   if (count == 0) return 0;
-  // CPU 0's area is the template as loaded: the others are copied from it.
-  if (copy) copy_template_into(start, count, stride, reinterpret_cast<const void*>(start), 1);
+  // ROM/flash model: no area is loaded, every one is copied from the image in the load region.
+  // Otherwise CPU 0's area is the template as loaded: the others are copied from it.
+  const uintptr_t image = word(g_word_image);
+  if (copy && image != 0 && image != start)
+    copy_template_into(start, count, stride, reinterpret_cast<const void*>(image), 0);
+  else if (copy)
+    copy_template_into(start, count, stride, reinterpret_cast<const void*>(start), 1);
   set_areas(start, stride, count, linked_reserve());
   return count;
 #endif
@@ -108,7 +114,9 @@ InitResult init_areas(void* base, size_t cpu_count, uintptr_t stride, Reserve re
   (void)reserve;
   return {1, InitError::none};
 #else
+  const uintptr_t image = word(g_word_image);  // the ROM/flash model's load-region image
   const void* source = g_pristine_template != nullptr ? g_pristine_template
+                       : image != 0                   ? reinterpret_cast<const void*>(image)
                                                       : static_cast<const void*>(g_word_start);
   const uintptr_t b = reinterpret_cast<uintptr_t>(base);
   copy_template_into(b, cpu_count, stride, source, 0);

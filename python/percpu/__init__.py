@@ -59,7 +59,8 @@ def inject(script_text: str, cpus: int, after: _Optional[str] = None, before: _O
 def inject_file(path: _PathLike, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
                 vma: str = "zero", *, reserve: int = 0) -> str:
     """:func:`inject` on the contents of the file at ``path`` (named in error messages). The file is
-    read as percpu-ldgen reads it: at most 64 MiB (a pipe or device too), else :class:`Error`."""
+    read as percpu-ldgen reads it: at most 64 MiB (a pipe or device too), else :class:`Error`; an
+    unreadable file raises :class:`OSError` (``FileNotFoundError``, ...)."""
     _require("ldgen")
     text = _percpu.read_script(path).decode("utf-8", "surrogateescape")
     return inject(text, cpus, after, before, vma, source_name=_os.fsdecode(path), reserve=reserve)

@@ -123,6 +123,8 @@ void bind_check(py::module_& m) {
       .def_readonly("arch", &check::Layout::arch)
       .def_readonly("elf_class", &check::Layout::elf_class)
       .def_property_readonly("model", [](const check::Layout& l) { return address_model_name(l.model); })
+      .def_property_readonly("kind", [](const check::Layout& l) { return std::string(check::kind_name(l.kind)); },
+                             "which layout: percpu, rom (ROM/flash), rust-crate (the Rust crate's fragment), linux")
       .def_readonly("template_vma", &check::Layout::template_vma)
       .def_readonly("template_lma", &check::Layout::template_lma)
       .def_readonly("template_size", &check::Layout::template_size)

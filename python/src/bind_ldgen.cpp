@@ -1,6 +1,7 @@
 // The percpu-ldgen half of the module: inject(), emit_fragment(), inspect_block(), ldgen_main().
 #include "common.hpp"
 
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -52,7 +53,13 @@ void bind_ldgen(py::module_& m) {
     } catch (const ldgen::ScriptError& error) {
       raise_script_error(error);
     } catch (const ldgen::FileError& error) {
-      PyErr_SetString(error_types().error, error.what());
+      if (error.error_code() == 0) {  // a rule of ldgen's (the 64 MiB cap): percpu.Error
+        PyErr_SetString(error_types().error, error.what());
+      } else {  // the system's errno: OSError picks its subclass (FileNotFoundError, ...)
+        py::object os_error = py::reinterpret_borrow<py::object>(PyExc_OSError)(
+            error.error_code(), std::strerror(error.error_code()), error.path());
+        PyErr_SetObject(os_error.get_type().ptr(), os_error.ptr());
+      }
     }
   });
 

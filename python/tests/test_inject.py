@@ -140,6 +140,8 @@ def test_bad_arguments_raise_python_errors():
         percpu.inject(42, 4)
     with pytest.raises(FileNotFoundError):
         percpu.inject_file(Path("/nonexistent/kernel.ld"), 4)
+    with pytest.raises(IsADirectoryError):
+        percpu.inject_file(Path(__file__).parent, 4)
 
 
 def test_inject_file_reads_at_most_64_mib(tmp_path):

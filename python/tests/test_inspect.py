@@ -88,6 +88,7 @@ def test_template_stride_and_areas_match_the_symbols(kernel):
     assert layout.areas_end == symbols["_percpu_end"] == layout.areas_start + layout.stride * kernel.cpus
     assert layout.areas == [layout.areas_start + cpu * layout.stride for cpu in range(kernel.cpus)]
     assert layout.model == "zero" and layout.template_vma == truth["addr"] == 0
+    assert layout.kind == "percpu"  # percpu-ldgen's block, not the Rust crate's or the ROM layout
     assert layout.arch  # named, whatever the spelling
 
 
@@ -112,7 +113,7 @@ def test_initial_values_are_in_the_template(kernel):
 def test_to_dict_holds_the_attributes(plain_kernel):
     layout = percpu.inspect(plain_kernel.elf)
     d = layout.to_dict()
-    for key in ("cpu_count", "stride", "template_size", "areas"):
+    for key in ("cpu_count", "stride", "template_size", "areas", "kind"):
         assert d[key] == getattr(layout, key)
     assert [v["name"] for v in d["variables"]] == [v.name for v in layout.variables]
     assert [v["offset"] for v in d["variables"]] == [v.offset for v in layout.variables]

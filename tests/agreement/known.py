@@ -11,19 +11,6 @@ KNOWN = [
      "plain one (issue 11, the ROM/flash model)"),
     ("models", r"-mem-(flash|ram|load)-.*ldgen's script fails to link.*(not within region|output file too large)",
      "MEMORY scripts: percpu-ldgen's areas or the next section leave the region (issue 11, the ROM/flash model)"),
-    ("ldgen", r"ldgen's script fails to link.*could not allocate headers",
-     "FILEHDR PHDRS in the first segment with a VMA-0 template: lld cannot place the ELF headers below "
-     "address 0 (docs/ldgen.md, surprises); percpu-ldgen should refuse --vma zero there or use delta"),
-    ("ldgen", r"phdrs-filehdr-.*\[bfd\]: ldgen's script fails to link.*overlaps section \.percpu",
-     "higher-half FILEHDR PHDRS with a VMA-0 template: GNU ld puts .text in the headers' segment at VMA 0"),
-    ("ldgen", r"-insert-.*\[lld14\]: ldgen's script fails to link.*unable to move location counter backward for: \.percpu\.areas",
-     "INSERT scripts with ld.lld 14: the areas' '. +=' is evaluated backwards (the lld 19 convergence fix)"),
-    ("ldgen", r"-insert-.*-cpus1-.*\[bfd\]: percpu-check exit 1: segments\.next_load_address",
-     "INSERT scripts, 1 CPU, GNU ld: the empty .percpu.areas is dropped, so its AT() no longer restates the "
-     "load address of the default script's .bss, which inherits the VMA-0 template's"),
-    ("ldgen", r"-insert-.*areas\.no_overlap: .*\(\.percpu\.pad",
-     "INSERT scripts: the empty .percpu.pad starts the areas' segment at CPU 0's area, whose "
-     "zero-fill covers the template's image"),
 ]
 
 

@@ -253,7 +253,7 @@ def test_insert_script_with_both_linkers(tmp_path, obj, model):
         assert r.returncode == 0, (linker, r.stderr)
         check(elf, 4)
     # The control: '.' assigned between the sections of the INSERT script, as in the other shapes.
-    pad = re.search(r"  \.percpu\.pad \(NOLOAD\) : \{ (\. = [^;]+;) (_percpu_start = \.;) \}\n", injected)
+    pad = re.search(r"  \.percpu\.pad \(NOLOAD\) : \{ \. \+= 1; (\. = [^;]+;) (_percpu_start = \.;) \}\n", injected)
     assert pad
     (tmp_path / "dot.ld").write_text(injected.replace(pad.group(0), f"  {pad.group(1)}\n  {pad.group(2)}\n"))
     r = link("ld.lld-19", tmp_path / "dot.ld", [obj], tmp_path / "dot.elf", extra=["-static"])

@@ -95,7 +95,7 @@ TEST(Phdrs, TheBlockLeavesTheDataHeadersRun) {
 
 TEST(Shapes, InsertScriptsAlignInsideASectionAndHaveNoGuard) {
   const std::string insert = ld::inject("SECTIONS { .x : { *(.x) } } INSERT AFTER .data;", options());
-  EXPECT_TRUE(contains(insert, ".percpu.pad (NOLOAD) : { . = ALIGN(MAX(4K, ALIGNOF(.percpu))); _percpu_start = .; }"));
+  EXPECT_TRUE(contains(insert, ".percpu.pad (NOLOAD) : { . += 1; . = ALIGN(MAX(4K, ALIGNOF(.percpu))); _percpu_start = .; }"));
   EXPECT_FALSE(contains(insert, "an orphan section"));
   const std::string plain = ld::inject("SECTIONS { .data : { *(.data) } .bss : { *(.bss) } }", options());
   EXPECT_TRUE(contains(plain, "ASSERT(. == ADDR(.percpu) + SIZEOF(.percpu), "));

@@ -60,13 +60,22 @@ struct Variable {
   uint64_t address_on(uint64_t cpu) const { return area_base + cpu * area_stride + offset; }
 };
 
+// Which layout the ELF has, recognised from its symbols (docs/layout-contract.md).
+enum class LayoutKind {
+  percpu,      // percpu-ldgen's block: template, then the other areas (.percpu.areas)
+  rom,         // the ROM/flash model: image at _percpu_image in the load region, areas in RAM
+  rust_crate,  // the Rust crate `percpu`'s fragment: the areas inside .percpu, stride rounded to 64
+  linux,       // profile linux: the areas are allocated at boot
+};
+
 struct Layout {
   std::string arch;       // "x86_64", "aarch64", "riscv64", "riscv32", "loongarch64", "machine-N"
   unsigned elf_class = 0; // 32 or 64
   percpu::layout::AddressModel model = percpu::layout::AddressModel::zero;
+  LayoutKind kind = LayoutKind::percpu;
   uint64_t template_vma = 0;
   uint64_t template_lma = 0;
-  uint64_t template_size = 0;
+  uint64_t template_size = 0;  // the template's bytes (rust-crate: without the areas in the section)
   uint64_t template_align = 0;
   // The distance between two CPUs' areas: the ELF's stride symbol when it has one (so that a wrong
   // one shows), else percpu::layout::stride(template_size, template_align).
@@ -134,6 +143,12 @@ Report check_bytes(const uint8_t* data, size_t size, const std::string& name, co
 // The CLI's outputs: --format json (schema "percpu-check/1", docs/percpu-check.md) and the table.
 std::string to_json(const Report& report);
 std::string to_text(const Report& report);
+// to_json(report) written to out as it is produced (no document tree, no string of it all: the
+// CLI's --format json, whose memory stays bounded with a million variables).
+void write_json(std::ostream& out, const Report& report);
+void write_text(std::ostream& out, const Report& report);  // to_text(report), streamed likewise
+// The "kind" of a layout in reports and JSON: "percpu", "rom", "rust-crate", "linux".
+const char* kind_name(LayoutKind kind);
 // The "layout" member of that document, and one of its "variables" (Python's to_dict()).
 std::string to_json(const Layout& layout);
 std::string to_json(const Variable& variable);

@@ -42,6 +42,19 @@ _start:
         adr_l   x9, vectors
         msr     VBAR_ELx, x9
         isb
+#if EXAMPLE_ROM
+        /* kernel-rom.ld: .data is stored in flash; copy it to RAM (the per-CPU template is not
+         * copied here: percpu::init() copies it from _percpu_image into every area). */
+        adr_l   x9, __data_start
+        adr_l   x10, __data_end
+        adr_l   x11, __data_load
+3:      cmp     x9, x10
+        b.hs    4f
+        ldp     x12, x13, [x11], #16
+        stp     x12, x13, [x9], #16
+        b       3b
+4:
+#endif
         adr_l   x9, __bss_start
         adr_l   x10, __bss_end
 1:      cmp     x9, x10

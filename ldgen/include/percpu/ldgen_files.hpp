@@ -17,10 +17,18 @@ namespace percpu::ldgen {
 // as /dev/zero or a binary, and must fail fast instead of filling the memory.
 inline constexpr std::size_t kMaxScriptBytes = std::size_t{64} << 20;
 
-// A file that cannot be read or written. what() is "PATH: what happened", one line.
+// A file that cannot be read or written. what() is "PATH: what happened", one line; error_code()
+// is the errno behind it (0: a rule of ldgen's, e.g. the size cap or hard links).
 class FileError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  FileError(std::string path, const std::string& what, int error_code)
+      : std::runtime_error(path + ": " + what), path_(std::move(path)), error_code_(error_code) {}
+  const std::string& path() const { return path_; }
+  int error_code() const { return error_code_; }
+
+ private:
+  std::string path_;
+  int error_code_;
 };
 
 // The whole file at `path` ("-": standard input), at most kMaxScriptBytes.

@@ -40,6 +40,25 @@ inline constexpr Names kPercpuNames{".percpu",           "_percpu_start",      "
 inline constexpr Names kLinuxNames{".data..percpu", "__per_cpu_load", nullptr,
                                    "__per_cpu_start", "__per_cpu_end",  nullptr};
 
+// ---- The ROM/flash model ----
+// A MEMORY script with a load region (`> RAM AT> FLASH`): the template's image is stored in the
+// load region at kImageSymbol (= LOADADDR(.percpu), percpu-ldgen defines it), and every area,
+// CPU 0's included, is reserved in RAM without a load image (NOLOAD). percpu::init() copies the
+// image into every area when kImageSymbol is defined (a weak reference: absent = 0, so the image
+// must not be stored at address 0). percpu-check recognises the model by this symbol.
+inline constexpr const char* kImageSymbol = "_percpu_image";
+
+// ---- The Rust crate `percpu`'s own layout (the fragment of its README) ----
+//   _percpu_start = .;  _percpu_end = _percpu_start + SIZEOF(.percpu);
+//   .percpu 0x0 (NOLOAD) : AT(_percpu_start) { _percpu_load_start = .; *(.percpu .percpu.*)
+//                          _percpu_load_end = .; . = _percpu_load_start + ALIGN(64) * CPU_NUM; }
+// The areas lie INSIDE the .percpu output section: SIZEOF(.percpu) = stride * CPU_NUM, the
+// template is [_percpu_load_start, _percpu_load_end), there is no stride symbol, and the stride
+// is the template size rounded to 64 only. percpu-check recognises it from these symbols (no
+// _percpu_stride, no .percpu.areas, _percpu_end - _percpu_start == SIZEOF(.percpu)) and names
+// its two defects: NOLOAD (the initial values are lost) and the 64-only rounding (see stride()).
+inline constexpr uint64_t kCrateStrideAlign = 64;
+
 // The namespace PERCPU_DEFINE puts each variable's storage in (percpu.hpp spells it; a macro
 // cannot take a constant). percpu-check finds per-CPU variables outside the template by it.
 inline constexpr const char* kStorageNamespace = "percpu_storage";
@@ -80,6 +99,11 @@ constexpr uint64_t reserve_offset(uint64_t template_size, uint64_t max_var_align
 constexpr uint64_t stride(uint64_t template_size, uint64_t max_var_align, uint64_t reserve_size = 0) {
   const uint64_t used = reserve_offset(template_size, max_var_align) + reserve_size;
   return align_up(used == 0 ? 1 : used, area_align(max_var_align));
+}
+
+// The Rust crate's stride (kCrateStrideAlign above), never 0 so that nothing divides by zero.
+constexpr uint64_t crate_stride(uint64_t template_size) {
+  return align_up(template_size == 0 ? 1 : template_size, kCrateStrideAlign);
 }
 
 // Bytes reserved for cpu_count areas.

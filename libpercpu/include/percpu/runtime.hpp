@@ -35,7 +35,9 @@ struct InitResult {
 };
 
 // Uses the areas the linker script reserved (_percpu_start .. _percpu_end): CPU 0's area is the
-// loaded template, init() copies it to the others. Returns the number of areas; a second call
+// loaded template, init() copies it to the others. In the ROM/flash model (the script defines
+// _percpu_image, the template's image in the load region) init() copies that image into every
+// area, CPU 0's included: startup code need not copy it. Returns the number of areas; a second call
 // returns 0 and changes nothing. In host mode the host linker script reserves ONE area (the
 // template itself), so init() gives one CPU; use init(n) for more.
 size_t init() noexcept;

@@ -16,6 +16,9 @@ __attribute__((visibility("hidden"))) extern char _percpu_end[];
 __attribute__((visibility("hidden"))) extern char _percpu_load_start[];
 __attribute__((visibility("hidden"))) extern char _percpu_load_end[];
 __attribute__((visibility("hidden"))) extern char _percpu_stride[];  // ABSOLUTE symbol
+// The ROM/flash model (layout::kImageSymbol): the template's image in the load region. Weak:
+// scripts without a load region do not define it, and it then reads as 0.
+__attribute__((visibility("hidden"), weak)) extern char _percpu_image[];
 }
 
 namespace percpu::detail {
