@@ -2,6 +2,7 @@
 #
 #   percpu_generate_linker_script(OUT <file> SCRIPT <file> CPUS <n>
 #                                 [AFTER <section> | BEFORE <section>] [VMA zero|delta]
+#                                 [RESERVE <bytes>[K|M]]  (dynamic per-CPU reserve, docs/dynamic.md)
 #                                 [TARGET <target>...]
 #                                 [PREPROCESS [PREPROCESS_ARGS <arg>...]])
 #   percpu_link_with_script(<target> <script>)
@@ -133,7 +134,7 @@ endfunction()
 # percpu-ldgen then reads the expansion (OUT.cpp.ld). Headers it includes are dependencies.
 function(percpu_generate_linker_script)
   set(_fn percpu_generate_linker_script)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "PREPROCESS" "OUT;SCRIPT;CPUS;AFTER;BEFORE;VMA" "TARGET;PREPROCESS_ARGS")
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "PREPROCESS" "OUT;SCRIPT;CPUS;AFTER;BEFORE;VMA;RESERVE" "TARGET;PREPROCESS_ARGS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${_fn}: unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -149,6 +150,9 @@ function(percpu_generate_linker_script)
   if(DEFINED ARG_VMA AND NOT ARG_VMA MATCHES "^(zero|delta)$")
     message(FATAL_ERROR "${_fn}: VMA must be zero or delta, got '${ARG_VMA}'")
   endif()
+  if(DEFINED ARG_RESERVE AND NOT ARG_RESERVE MATCHES "^[0-9]+[KM]?$")
+    message(FATAL_ERROR "${_fn}: RESERVE must be bytes, or a number with K or M, got '${ARG_RESERVE}'")
+  endif()
 
   get_filename_component(_script "${ARG_SCRIPT}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   get_filename_component(_out "${ARG_OUT}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
@@ -160,6 +164,9 @@ function(percpu_generate_linker_script)
   set(_args --cpus ${ARG_CPUS})
   if(DEFINED ARG_VMA)
     list(APPEND _args --vma ${ARG_VMA})
+  endif()
+  if(DEFINED ARG_RESERVE)
+    list(APPEND _args --reserve ${ARG_RESERVE})
   endif()
   if(DEFINED ARG_AFTER)
     list(APPEND _args --after ${ARG_AFTER})

@@ -18,7 +18,7 @@ set(PERCPU_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/percpu" CACHE STRING
 set(_percpu_datadir "${CMAKE_INSTALL_DATADIR}/percpu")
 
 # --- dev: library, headers, the sources and scripts kernels build with ---
-install(TARGETS percpu percpu_headers percpu_kernel_runtime
+install(TARGETS percpu percpu_headers percpu_kernel_runtime percpu_kernel_dynamic
         EXPORT percpuTargets
         ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT dev)
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/libpercpu/include/percpu"
@@ -29,6 +29,7 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/libpercpu/include/percpu"
 install(FILES "${PROJECT_SOURCE_DIR}/libpercpu/ld/percpu-host.ld"
         DESTINATION "${_percpu_datadir}/ld" COMPONENT dev)
 install(FILES "${PROJECT_SOURCE_DIR}/libpercpu/src/runtime.cpp"
+              "${PROJECT_SOURCE_DIR}/libpercpu/src/dynamic.cpp"
         DESTINATION "${_percpu_datadir}/src" COMPONENT dev)
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/cmake/toolchains/"
         DESTINATION "${_percpu_datadir}/toolchains" COMPONENT dev

@@ -255,6 +255,10 @@ Analysis analyze(ElfModel elf, const Options& options) {
   a.load_start = find_defined(a.elf, a.names.load_start);
   a.load_end = find_defined(a.elf, a.names.load_end);
   a.stride = find_defined(a.elf, a.names.stride);
+  if (options.profile == Profile::percpu) {
+    a.reserve_offset = find_defined(a.elf, percpu::layout::kReserveOffsetSymbol);
+    a.reserve_size = find_defined(a.elf, percpu::layout::kReserveSizeSymbol);
+  }
   a.image = find_defined(a.elf, a.names.image);
   a.hot_end = find_defined(a.elf, a.names.hot_end);
   a.image_delta = image_delta(a);
@@ -275,6 +279,9 @@ Analysis analyze(ElfModel elf, const Options& options) {
   // The ELF's stride when it has one, even 0 (stride.alignment reports it with that value).
   if (l.kind == LayoutKind::rust_crate) l.stride = percpu::layout::crate_stride(l.template_size);
   else l.stride = a.stride ? a.stride->value : percpu::layout::stride(l.template_size, contract_align);
+  l.has_reserve = a.reserve_offset && a.reserve_size;
+  l.reserve_offset = l.has_reserve ? a.reserve_offset->value : 0;
+  l.reserve_size = l.has_reserve ? a.reserve_size->value : 0;
   l.areas_start = a.start ? a.start->value : l.template_lma;
   if (a.end) {
     l.areas_end = a.end->value;

@@ -46,6 +46,8 @@ struct Analysis {
   const ElfSymbol* load_start = nullptr;
   const ElfSymbol* load_end = nullptr;
   const ElfSymbol* stride = nullptr;
+  const ElfSymbol* reserve_offset = nullptr;   // layout::kReserveOffsetSymbol (percpu profile only)
+  const ElfSymbol* reserve_size = nullptr;     // layout::kReserveSizeSymbol
   const ElfSymbol* image = nullptr;            // defined: the ROM/flash model
   const ElfSymbol* hot_end = nullptr;
   std::optional<uint64_t> template_lma;        // when a PT_LOAD holds the template

@@ -26,6 +26,8 @@ detail::SymbolSelection layout_symbols(const detail::Names& n, const Options& op
   std::vector<std::string> names = options.percpu_symbols;
   for (const std::string* name : {&n.start, &n.end, &n.load_start, &n.load_end, &n.stride, &n.image, &n.hot_end})
     if (!name->empty()) names.push_back(*name);
+  names.push_back(percpu::layout::kReserveOffsetSymbol);  // the dynamic reserve, when there is one
+  names.push_back(percpu::layout::kReserveSizeSymbol);
   return {std::move(names), {detail::storage_symbol_marker()}};
 }
 

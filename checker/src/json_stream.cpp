@@ -62,4 +62,9 @@ void JsonStream::value(bool b) {
   out_ << (b ? "true" : "false");
 }
 
+void JsonStream::null_value() {
+  before_value();
+  out_ << "null";
+}
+
 }  // namespace percpu::check::detail

@@ -29,6 +29,7 @@ class JsonStream {
   void value(uint64_t n);
   void value(unsigned n) { value(uint64_t{n}); }
   void value(bool b);
+  void null_value();
 
   template <typename T>
   void member(const std::string& name, const T& v) {

@@ -61,6 +61,19 @@ void write_layout(JsonStream& j, const Layout& l) {
   j.begin_array();
   for (const uint64_t base : l.areas) j.value(base);
   j.end_array();
+  j.key("reserve");  // the dynamic reserve (percpu-ldgen --reserve), null without one
+  if (l.has_reserve) {
+    j.begin_object();
+    j.member("offset", l.reserve_offset);
+    j.member("size", l.reserve_size);
+    j.key("addresses");
+    j.begin_array();
+    for (uint64_t cpu = 0; cpu < l.areas.size(); ++cpu) j.value(l.reserve_address(cpu));
+    j.end_array();
+    j.end_object();
+  } else {
+    j.null_value();
+  }
   j.key("variables");
   j.begin_array();
   for (const Variable& v : l.variables) write_variable(j, v);
@@ -137,6 +150,13 @@ void write_summary(std::ostream& out, const Report& r) {
   } else {
     out << "  areas       not in the ELF (allocated at boot); template image at " << hex(l.areas_start) << ", stride "
         << hex(l.stride) << "\n";
+  }
+  if (l.has_reserve) {
+    out << "  reserve     " << l.reserve_size << " bytes at offset " << hex(l.reserve_offset) << " in every area";
+    if (!l.areas.empty())
+      out << ", [" << hex(l.reserve_address(0)) << ", " << hex(l.reserve_address(0) + l.reserve_size) << ") on cpu0";
+    for (uint64_t cpu = 1; cpu < l.areas.size() && cpu < 4; ++cpu) out << ", " << hex(l.reserve_address(cpu));
+    out << (l.areas.size() > 4 ? ", ..." : "") << "\n";
   }
 }
 

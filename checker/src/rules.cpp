@@ -305,7 +305,7 @@ Outcome stride_alignment(const Analysis& a, Verdict& v) {
     if (a.options.profile == Profile::linux) return skip("Linux computes its unit size at boot (no stride symbol)");
     return pass();  // the layout's stride is the contract's by construction
   }
-  const uint64_t want = layout::stride(a.tmpl->size, align);
+  const uint64_t want = layout::stride(a.tmpl->size, align, a.layout.reserve_size);
   const uint64_t got = a.stride->value;
   std::string why;
   if (got == 0) why = "zero: every CPU would share one area";
@@ -314,9 +314,37 @@ Outcome stride_alignment(const Analysis& a, Verdict& v) {
   else if (got != want) why = "not the contract's stride";
   if (!why.empty())
     v.fail(a.names.stride + " is " + hex(got) + " (" + why + "); the contract gives " + hex(want) + " for a " +
-               hex(a.tmpl->size) + "-byte template aligned to " + std::to_string(align),
+               hex(a.tmpl->size) + "-byte template aligned to " + std::to_string(align) +
+               (a.layout.has_reserve ? " and a " + hex(a.layout.reserve_size) + "-byte reserve" : ""),
            a.names.stride + " = ABSOLUTE(ALIGN(MAX(size, 1), MAX(64, ALIGNOF(" + a.names.section +
                ")))) (percpu-ldgen emits it)");
+  return v.done();
+}
+
+// The dynamic reserve sits after the template at the contract's offset (aligned to the area
+// alignment) and the stride covers template + reserve: no allocation can reach the next area.
+Outcome reserve_inside(const Analysis& a, Verdict& v) {
+  if (!a.reserve_offset && !a.reserve_size) return pass();  // no reserve: nothing can reach past the template
+  if (!a.tmpl) return skip(kNoTemplate);
+  const std::string hint = "regenerate the block with percpu-ldgen --reserve SIZE (it emits both symbols and the stride)";
+  if (!a.reserve_offset || !a.reserve_size) {
+    v.fail(std::string("only one of ") + layout::kReserveOffsetSymbol + " and " + layout::kReserveSizeSymbol +
+               " is defined", hint);
+    return v.done();
+  }
+  const Layout& l = a.layout;
+  if (!layout::is_power_of_two(l.template_align)) return skip("the template's alignment is not a power of two");
+  const uint64_t want = layout::reserve_offset(l.template_size, l.template_align);
+  if (l.reserve_offset != want)
+    v.fail(std::string(layout::kReserveOffsetSymbol) + " is " + hex(l.reserve_offset) + "; the contract gives " +
+               hex(want) + " (the template's end aligned to the area alignment " +
+               std::to_string(layout::area_align(l.template_align)) + ")", hint);
+  if (l.reserve_size > layout::kMaxReserve)
+    v.fail(std::string(layout::kReserveSizeSymbol) + " is " + hex(l.reserve_size) + ", more than the limit " +
+               hex(layout::kMaxReserve), hint);
+  else if (l.reserve_offset + l.reserve_size > l.stride)
+    v.fail("the reserve [" + hex(l.reserve_offset) + ", " + hex(l.reserve_offset + l.reserve_size) +
+               ") reaches past the stride " + hex(l.stride) + ": CPU n's reserve overlaps CPU n+1's area", hint);
   return v.done();
 }
 
@@ -586,6 +614,7 @@ constexpr Rule kRules[] = {
     {"rom.areas", rom_areas},
     {"areas.size", areas_size},
     {"stride.alignment", stride_alignment},
+    {"reserve.inside", reserve_inside},
     {"crate.stride_alignment", crate_stride_alignment},
     {"cpus.count", cpus_count},
     {"areas.no_overlap", areas_no_overlap},

@@ -3,7 +3,9 @@
 # kernel's own CMake project with the bare-metal toolchain file and the host tools of the main
 # build (percpu-ldgen at build time, percpu-check as a POST_BUILD step), checks the ELF again with
 # percpu-check in text and JSON form, then boots it on 4 CPUs (boot.sh).
-#   run_example.sh <riscv64|aarch64|aarch64-el2|aarch64-rom|loongarch64|x86_64> <percpu source dir> <build dir>
+# <machine>-dynamic (riscv64-dynamic, aarch64-dynamic, ...) builds the same kernel with
+# EXAMPLE_DYNAMIC=ON: a 4 KiB dynamic reserve and the dynamic per-CPU example (docs/dynamic.md).
+#   run_example.sh <riscv64|aarch64|aarch64-el2|aarch64-rom|loongarch64|x86_64>[-dynamic] <percpu source dir> <build dir>
 #                  <percpu-ldgen> <percpu-check> [cmake generator]
 set -euo pipefail
 [ $# -ge 5 ] || { echo "usage: run_example.sh <machine> <source dir> <build dir> <percpu-ldgen> <percpu-check> [generator]" >&2; exit 64; }
@@ -12,6 +14,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 cpus=4
 variables=(cpu_id seed seed_seen counter failures done)
 
+dynamic=0
+case $machine in
+  *-dynamic) dynamic=1; machine=${machine%-dynamic} ;;
+esac
 case $machine in
   riscv64 | loongarch64 | x86_64) arch=$machine; extra=() ;;
   aarch64) arch=aarch64; extra=(-DEXAMPLE_EL2=OFF) ;;
@@ -19,6 +25,7 @@ case $machine in
   aarch64-rom) arch=aarch64; extra=(-DEXAMPLE_ROM=ON) ;;
   *) echo "run_example.sh: unknown machine '$machine'" >&2; exit 64 ;;
 esac
+[ $dynamic = 1 ] && extra+=(-DEXAMPLE_DYNAMIC=ON)
 for tool in cmake python3 "$ldgen" "$check"; do
   command -v "$tool" >/dev/null || { echo "run_example.sh: missing tool: $tool" >&2; exit 1; }
 done
@@ -35,12 +42,21 @@ cmake --build "$out" ||
 elf=$out/kernel.elf
 grep -q "percpu-ldgen: begin cpus=$cpus" "$out/kernel.percpu.ld" ||
   { echo "run_example.sh: $out/kernel.percpu.ld has no percpu-ldgen block for $cpus CPUs" >&2; exit 1; }
+if [ $dynamic = 1 ]; then
+  grep -qF "_percpu_reserve_size = ABSOLUTE(4096);" "$out/kernel.percpu.ld" ||
+    { echo "run_example.sh: $out/kernel.percpu.ld has no 4096-byte dynamic reserve" >&2; exit 1; }
+fi
 
 if [ "$arch" = aarch64 ]; then
   # MMU off: RAM is Device memory, where exclusives are not guaranteed (docs/examples.md).
   objdump=aarch64-linux-gnu-objdump
   command -v $objdump >/dev/null || { echo "run_example.sh: missing tool: $objdump" >&2; exit 1; }
-  if $objdump -d "$elf" | grep -E $'\t(ld[a]?xr|st[l]?xr|ld[a]?xp|st[l]?xp|cas|casp|ld(add|clr|eor|set|smax|smin|umax|umin)|swp)[a-z]*\b'; then
+  # The dynamic allocator's spin lock is the one exception (docs/dynamic.md: its lock needs
+  # exclusives, which QEMU emulates on any memory; real hardware needs Normal memory, MMU on).
+  allowed='^$'
+  [ $dynamic = 1 ] && allowed='dynamic_(alloc|free|stats)'
+  if $objdump -d "$elf" | awk -v allowed="$allowed" '/^[0-9a-f]+ <.*>:$/ { fn = $2 } fn !~ allowed { print fn " " $0 }' |
+     grep -E $'\t(ld[a]?xr|st[l]?xr|ld[a]?xp|st[l]?xp|cas|casp|ld(add|clr|eor|set|smax|smin|umax|umin)|swp)[a-z]*\b'; then
     echo "run_example.sh: the aarch64 kernel contains exclusive or atomic RMW instructions (above)" >&2
     exit 1
   fi
@@ -84,3 +100,13 @@ PY
 
 echo "== boot"
 CPUS=$cpus BOOT_TIMEOUT=${BOOT_TIMEOUT:-90} "$here/boot.sh" "$machine" "$elf" "$out/console.log"
+if [ $dynamic = 1 ]; then
+  tr -d '\r' <"$out/console.log" >"$out/console.txt"
+  for ((cpu = 0; cpu < cpus; cpu++)); do
+    grep -qxF "dynamic cpu $cpu: counter=1001000" "$out/console.txt" ||
+      { echo "run_example.sh: no exact dynamic counter line for CPU $cpu" >&2; exit 1; }
+  done
+  grep -qxF "dynamic: sum of the increments $((cpus * 1000000))" "$out/console.txt" &&
+  grep -qF "dynamic: after free, a new allocation at the same offset holds its initial value on every CPU" "$out/console.txt" ||
+    { echo "run_example.sh: the dynamic example did not pass (console above)" >&2; exit 1; }
+fi

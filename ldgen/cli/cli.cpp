@@ -32,6 +32,20 @@ struct Command {
   InjectOptions options;
 };
 
+// --reserve SIZE: decimal bytes, or with a K or M suffix (KiB, MiB); at most layout::kMaxReserve.
+// Returns CLI11's validation message ("" when valid).
+std::string parse_reserve(const std::string& text, uint64_t& bytes) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const std::string suffix = text.substr(digits);
+  const uint64_t unit = suffix.empty() ? 1 : suffix == "K" ? 1024 : suffix == "M" ? 1024 * 1024 : 0;
+  if (digits == 0 || digits > 12 || unit == 0)
+    return "'" + text + "' is not a size (decimal bytes, or a number with K or M)";
+  bytes = std::stoull(text.substr(0, digits)) * unit;
+  if (bytes > percpu::layout::kMaxReserve) return text + " is more than the 1G limit";
+  return "";
+}
+
 // Parses argv into command; returns an exit code when the run ends here (--help, usage errors).
 std::optional<int> parse_command_line(int argc, const char* const* argv, Command& command, std::ostream& out,
                                       std::ostream& err) {
@@ -50,6 +64,10 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
       ->check(CLI::IsMember({to_string(AddressModel::zero), to_string(AddressModel::delta)}));
   auto* after = app.add_option("--after", command.options.after, "place the block after this output section");
   app.add_option("--before", command.options.before, "place the block before this output section")->excludes(after);
+  std::string reserve;
+  app.add_option("--reserve", reserve, "dynamic per-CPU reserve in every area: bytes, or with K/M "
+                                       "(KiB/MiB) suffix, at most 1G (docs/dynamic.md)")
+      ->check([&command](const std::string& v) { return parse_reserve(v, command.options.reserve); });
   app.add_flag("--emit-fragment", command.fragment, "print only the block, for scripts kept by hand");
   app.add_flag("--force", command.options.force,
                "discard text edited between percpu-ldgen's markers; rewrite a hard-linked file in place");

@@ -16,9 +16,7 @@ namespace {
 
 // Pieces shared by every shape.
 constexpr const char* kAlign = "ALIGN(MAX(4K, ALIGNOF(.percpu)))";
-constexpr const char* kStride =
-    "  _percpu_stride = ABSOLUTE(ALIGN(MAX(_percpu_load_end - _percpu_load_start, 1), "
-    "MAX(64, ALIGNOF(.percpu))));\n";
+constexpr const char* kAreaAlign = "MAX(64, ALIGNOF(.percpu))";
 
 // The template's contents. Hot variables (PERCPU_DEFINE_HOT) come first, so that their offsets
 // fit the architectures' short hot access sequences; the ASSERT turns a hot part past
@@ -47,6 +45,21 @@ constexpr const char* kOrphanGuard =
     "  ASSERT(. == ADDR(.percpu) + SIZEOF(.percpu), \"percpu-ldgen: an orphan section was placed after "
     ".percpu; name it in the linker script before the block (docs/ldgen.md, Orphan sections)\")\n";
 
+// layout::stride: [template | pad | reserve | pad]. Each expression is written out in full (no
+// symbol refers to another): GNU ld and lld evaluate forward references early.
+std::string reserve_offset_expr() { return std::string("ALIGN(") + kTemplateSize + ", " + kAreaAlign + ")"; }
+std::string reserve_stride_expr(const BlockShape& b) {
+  return "ALIGN(" + reserve_offset_expr() + " + " + std::to_string(b.reserve) + ", " + kAreaAlign + ")";
+}
+
+std::string stride_rules(const BlockShape& b) {
+  if (b.reserve == 0)
+    return std::string("  _percpu_stride = ABSOLUTE(ALIGN(MAX(_percpu_load_end - _percpu_load_start, 1), ") +
+           kAreaAlign + "));\n";
+  return "  _percpu_reserve_offset = ABSOLUTE(" + reserve_offset_expr() + ");\n  _percpu_reserve_size = ABSOLUTE(" +
+         std::to_string(b.reserve) + ");\n  _percpu_stride = ABSOLUTE(" + reserve_stride_expr(b) + ");\n";
+}
+
 std::string phdr_suffix(const BlockShape& b) { return b.phdr.empty() ? "" : " :" + b.phdr; }
 
 // An INSERT script (an addition to the linker's built-in layout). lld moves the statements
@@ -60,11 +73,12 @@ std::string phdr_suffix(const BlockShape& b) { return b.phdr.empty() ? "" : " :"
 //   VMA-to-LMA delta; _percpu_end is still _percpu_start + stride * N;
 // - no orphan guard (it would be evaluated at the end).
 std::string render_insert(const BlockShape& b, const std::string& n) {
-  const std::string stride = std::string("ALIGN(MAX(") + kTemplateSize + ", 1), MAX(64, ALIGNOF(.percpu)))";
+  const std::string stride = b.reserve != 0 ? reserve_stride_expr(b)
+                                            : std::string("ALIGN(MAX(") + kTemplateSize + ", 1), MAX(64, ALIGNOF(.percpu)))";
   std::string out = std::string("  .percpu.pad (NOLOAD) : { . += 1; . = ") + kAlign + "; _percpu_start = .; }\n";
   out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
          lma_of("_percpu_start", b.lma_anchor) + ") {\n" + template_body() + "  }" + phdr_suffix(b) + "\n";
-  out += kStride;
+  out += stride_rules(b);
   const std::string areas_at = b.delta ? "" : " AT(" + lma_of("ADDR(.percpu.areas)", b.lma_anchor) + ")";
   out += std::string("  .percpu.areas (_percpu_start + ") + kTemplateSize + ") (NOLOAD) :" + areas_at +
          " {\n    . += MAX(" + stride + " * " + n + " - " + kTemplateSize + ", 1);\n    _percpu_end = _percpu_start + " +
@@ -83,7 +97,7 @@ std::string render_plain(const BlockShape& b, const std::string& n) {
   out += "  .percpu " + std::string(b.delta ? "_percpu_start" : "0x0") + " : AT(" +
          lma_of("_percpu_start", b.lma_anchor) + ") {\n" + template_body() + "  }" + phdr_suffix(b) + "\n";
   out += kOrphanGuard;
-  out += kStride;
+  out += stride_rules(b);
   // In the delta model the template's load address already has the right delta, and an AT()
   // would make lld start a new PT_LOAD with p_filesz 0 in the template's page, which an ELF
   // loader maps as fresh zero pages over the template (Linux and qemu-user do).
@@ -108,7 +122,7 @@ std::string render_regions_zero(const BlockShape& b, const std::string& n) {
   out += std::string("  .percpu 0x0 : {\n") + template_body() + "  } AT> " + b.load_region + phdr_suffix(b) + "\n";
   out += kOrphanGuard;
   out += "  _percpu_image = LOADADDR(.percpu);\n";
-  out += kStride;
+  out += stride_rules(b);
   return out;
 }
 
@@ -124,7 +138,7 @@ std::string render_regions_delta(const BlockShape& b, const std::string& n) {
          (stored_elsewhere ? " AT> " + b.load_region : "") + phdr_suffix(b) + "\n";
   out += kOrphanGuard;
   out += "  _percpu_start = ADDR(.percpu);\n  _percpu_image = LOADADDR(.percpu);\n";
-  out += kStride;
+  out += stride_rules(b);
   out += "  .percpu.areas (NOLOAD) : AT(ADDR(.percpu.areas)) {\n    . = _percpu_start + _percpu_stride * " + n +
          ";\n    _percpu_end = .;\n  } > " + b.region + b.areas_phdrs + "\n";
   return out;
@@ -135,7 +149,8 @@ std::string render_regions_delta(const BlockShape& b, const std::string& n) {
 std::string render_block(const BlockShape& b) {
   const std::string n = std::to_string(b.cpus);
   std::string out = std::string(kBlockLead) + percpu::layout::kBlockBeginMarker + " cpus=" + n +
-                    " vma=" + (b.delta ? "delta" : "zero") + " */\n";
+                    " vma=" + (b.delta ? "delta" : "zero") +
+                    (b.reserve ? " reserve=" + std::to_string(b.reserve) : "") + " */\n";
   if (!b.regions) out += render_plain(b, n);
   else if (b.delta) out += render_regions_delta(b, n);
   else out += render_regions_zero(b, n);

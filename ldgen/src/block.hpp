@@ -2,6 +2,8 @@
 // what placement found out about its surroundings.
 #pragma once
 
+#include <stdint.h>
+
 #include <string>
 
 namespace percpu::ldgen::detail {
@@ -9,6 +11,7 @@ namespace percpu::ldgen::detail {
 // What the block needs to know about its surroundings.
 struct BlockShape {
   unsigned cpus = 1;
+  uint64_t reserve = 0;      // dynamic reserve bytes per area (0: none, no reserve symbols)
   bool delta = false;
   std::string lma_anchor;    // output section (as spelled) whose VMA-to-LMA delta the template keeps; empty: none
   std::string phdr;          // program header for the template; empty: none

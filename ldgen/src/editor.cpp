@@ -51,7 +51,7 @@ size_t OwnedText::stripped_block_offset() const {
 namespace {
 
 // "/* percpu-ldgen: begin cpus=4 vma=zero */" -> cpus, vma. Returns false when unreadable.
-bool read_begin_marker(std::string_view text, unsigned& cpus, bool& delta) {
+bool read_begin_marker(std::string_view text, unsigned& cpus, bool& delta, uint64_t& reserve) {
   const std::string_view prefix = percpu::layout::kBlockBeginMarker;
   std::string_view rest = text.substr(prefix.size());
   const size_t c = rest.find(" cpus=");
@@ -70,6 +70,17 @@ bool read_begin_marker(std::string_view text, unsigned& cpus, bool& delta) {
   percpu::layout::AddressModel model = percpu::layout::AddressModel::zero;
   if (!percpu::layout::parse(name.c_str(), model)) return false;
   delta = model == percpu::layout::AddressModel::delta;
+  // " reserve=N" (--reserve) is present only when N > 0.
+  reserve = 0;
+  const size_t r = rest.find(" reserve=");
+  if (r != std::string_view::npos) {
+    size_t k = r + 9;
+    if (k >= rest.size() || rest[k] < '0' || rest[k] > '9') return false;
+    for (; k < rest.size() && rest[k] >= '0' && rest[k] <= '9'; ++k) {
+      reserve = reserve * 10 + static_cast<uint64_t>(rest[k] - '0');
+      if (reserve > percpu::layout::kMaxReserve) return false;
+    }
+  }
   return true;
 }
 
@@ -83,7 +94,7 @@ OwnedText find_owned(const Lexer& lexer) {
     const Comment& c = comments[i];
     if (c.text.rfind(percpu::layout::kBlockBeginMarker, 0) == 0) {
       if (owned.block_found) lexer.fail(c.begin, "a second percpu-ldgen block; keep only one");
-      if (!read_begin_marker(c.text, owned.cpus, owned.vma_delta))
+      if (!read_begin_marker(c.text, owned.cpus, owned.vma_delta, owned.reserve))
         lexer.fail(c.begin, "unreadable percpu-ldgen begin marker (expected 'cpus=N vma=zero|delta')");
       size_t j = i + 1;
       while (j < comments.size() && comments[j].text != percpu::layout::kBlockEndMarker) ++j;

@@ -34,6 +34,7 @@ struct OwnedText {
   bool block_found = false;
   unsigned cpus = 0;
   bool vma_delta = false;
+  uint64_t reserve = 0;  // " reserve=N" of the begin marker (percpu-ldgen --reserve), 0 without
   std::string stripped;            // the source without anything ldgen inserted
   std::vector<Span> removed;       // ranges of the source removed, ascending
   size_t block_begin = 0;          // where the removed block started in the source (block_found)

@@ -14,6 +14,9 @@ void check_options(const InjectOptions& o) {
   require_cpu_count(o.cpus);
   if (!o.after.empty() && !o.before.empty())
     throw InvalidArgument("before", "'" + o.before + "'", "empty when after is given");
+  if (o.reserve > percpu::layout::kMaxReserve)
+    throw InvalidArgument("reserve", std::to_string(o.reserve),
+                          "at most " + std::to_string(percpu::layout::kMaxReserve) + " bytes (1G)");
 }
 
 // A CRLF file stays CRLF: what ldgen inserts uses the line ending of the file's first line.
@@ -67,6 +70,7 @@ std::optional<ScriptError> hand_edit(std::string_view script, const detail::Owne
   if (!owned.block_found) return original.error_at(owned.removed.front().begin, what);
   InjectOptions recorded = options;
   recorded.cpus = owned.cpus;
+  recorded.reserve = owned.reserve;
   recorded.vma = owned.vma_delta ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
   recorded.after.clear();
   recorded.before.clear();
@@ -105,6 +109,7 @@ std::string emit_fragment(const InjectOptions& options) {
   check_options(options);
   detail::BlockShape shape;
   shape.cpus = options.cpus;
+  shape.reserve = options.reserve;
   shape.delta = options.vma == percpu::layout::AddressModel::delta;
   // Without the script, the template is loaded at _percpu_start (an identity-mapped kernel).
   return detail::render_block(shape).substr(detail::kBlockLead.size() - 2) + "\n";
@@ -119,9 +124,11 @@ BlockInfo inspect_block(std::string_view script, const std::string& source_name)
   info.owned_by_ldgen = owned.block_found && info.present;
   if (info.owned_by_ldgen) {
     info.cpus = owned.cpus;
+    info.reserve = owned.reserve;
     info.vma = owned.vma_delta ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
     InjectOptions options;
     options.cpus = owned.cpus;
+    options.reserve = owned.reserve;
     options.source_name = source_name;
     if (const std::optional<ScriptError> edited = hand_edit(script, owned, lexer, options)) info.edited = edited->what();
   }
@@ -133,7 +140,8 @@ BlockCheck check_block(std::string_view script, const InjectOptions& options) {
   BlockCheck result;
   result.found = inspect_block(script, options.source_name);
   if (!result.found.owned_by_ldgen) result.state = BlockState::missing;
-  else if (result.found.cpus != options.cpus || result.found.vma != options.vma) result.state = BlockState::other_parameters;
+  else if (result.found.cpus != options.cpus || result.found.vma != options.vma || result.found.reserve != options.reserve)
+    result.state = BlockState::other_parameters;
   else if (!result.found.edited.empty()) result.state = BlockState::edited;
   else if (inject(script, options) != script) result.state = BlockState::stale;
   else result.state = BlockState::up_to_date;
@@ -147,8 +155,9 @@ std::string describe(const BlockCheck& check, const InjectOptions& options) {
     case BlockState::missing: return file + "no percpu-ldgen block";
     case BlockState::other_parameters:
       return file + "the block is for cpus=" + std::to_string(check.found.cpus) +
-             " vma=" + percpu::layout::to_string(check.found.vma) + ", wanted cpus=" + std::to_string(options.cpus) +
-             " vma=" + percpu::layout::to_string(options.vma);
+             " vma=" + percpu::layout::to_string(check.found.vma) + " reserve=" + std::to_string(check.found.reserve) +
+             ", wanted cpus=" + std::to_string(options.cpus) + " vma=" + percpu::layout::to_string(options.vma) +
+             " reserve=" + std::to_string(options.reserve);
     case BlockState::edited: return check.found.edited;  // "file:line:col: message"
     case BlockState::stale: return file + "the block is out of date (regenerate it)";
   }

@@ -277,6 +277,7 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
                "the block would follow an OVERLAY, whose load addresses are not contiguous; pass "
                "--after NAME or --before NAME to place it next to an ordinary output section");
   plan.shape.cpus = o.cpus;
+  plan.shape.reserve = o.reserve;
   plan.shape.delta = o.vma == percpu::layout::AddressModel::delta;
   plan.shape.insert = s.has_insert;
 

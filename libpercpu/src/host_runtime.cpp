@@ -64,13 +64,21 @@ extern "C" __attribute__((weak)) void percpu_preempt_enable(void) {}
 
 namespace percpu {
 
-InitResult init(size_t cpu_count) noexcept {
+namespace {
+
+// reserve_size == kLinked: the linked reserve (none in host programs) and stride.
+constexpr size_t kLinked = static_cast<size_t>(-1);
+
+InitResult allocate_and_init(size_t cpu_count, size_t reserve_size) {
   if (cpu_count == 0) return {0, InitError::zero_cpus};
-  const size_t stride = area_stride();
+  if (reserve_size != kLinked && reserve_size > layout::kMaxReserve)
+    return {0, InitError::reserve_too_large};
+  const size_t stride = reserve_size == kLinked ? area_stride() : area_stride_for(reserve_size);
   if (cpu_count > static_cast<size_t>(-1) / stride) return {0, InitError::out_of_memory};
   void* areas = aligned_alloc(area_alignment(), stride * cpu_count);
   if (areas == nullptr) return {0, InitError::out_of_memory};
-  const InitResult result = init(areas, cpu_count);
+  const InitResult result = reserve_size == kLinked ? init(areas, cpu_count)
+                                                    : init(areas, cpu_count, reserve_size);
   if (!result) {
     free(areas);
     return result;
@@ -78,6 +86,14 @@ InitResult init(size_t cpu_count) noexcept {
   free(detail::g_allocated_areas);
   detail::g_allocated_areas = areas;
   return result;
+}
+
+}  // namespace
+
+InitResult init(size_t cpu_count) noexcept { return allocate_and_init(cpu_count, kLinked); }
+
+InitResult init(size_t cpu_count, size_t reserve_size) noexcept {
+  return allocate_and_init(cpu_count, reserve_size);
 }
 
 }  // namespace percpu

@@ -6,7 +6,8 @@
 
 namespace percpu::detail {
 
-AreaState g_areas{0, 0, 0};
+AreaState g_areas{0, 0, 0, 0, 0};
+size_t g_areas_generation = 0;
 
 #if PERCPU_SP_NAIVE
 uintptr_t naive_register = 0;
@@ -39,6 +40,35 @@ char* volatile const g_word_image = _percpu_image;  // 0 unless the ROM/flash mo
 uintptr_t word(char* volatile const& w) { return reinterpret_cast<uintptr_t>(w); }
 #endif
 
+#if PERCPU_KERNEL_MODE && !PERCPU_SP_NAIVE
+// The linked dynamic reserve (percpu-ldgen --reserve): absolute symbols, weak so that a script
+// without a reserve links and reads 0. Host programs size their reserve in init(n, reserve).
+extern "C" __attribute__((weak, visibility("hidden"))) char _percpu_reserve_offset[];
+extern "C" __attribute__((weak, visibility("hidden"))) char _percpu_reserve_size[];
+char* volatile const g_word_reserve_offset = _percpu_reserve_offset;
+char* volatile const g_word_reserve_size = _percpu_reserve_size;
+#endif
+
+// The reserve of the linked areas: {offset, size}; {template end, 0} without one.
+struct Reserve {
+  uintptr_t offset;
+  size_t size;
+};
+Reserve linked_reserve() {
+#if PERCPU_KERNEL_MODE && !PERCPU_SP_NAIVE
+  const size_t size = word(g_word_reserve_size);
+  if (size != 0) return {word(g_word_reserve_offset), size};
+#endif
+  return {static_cast<uintptr_t>(layout::align_up(percpu_area_size(), area_alignment())), 0};
+}
+
+void set_areas(uintptr_t base, uintptr_t stride, size_t count, Reserve reserve) {
+  g_areas = AreaState{base, stride, count, reserve.offset, reserve.size};
+  // The dynamic allocator (src/dynamic.cpp, linked only by programs that allocate) starts over
+  // on its next call when it sees a new generation.
+  __atomic_add_fetch(&g_areas_generation, 1, __ATOMIC_RELEASE);
+}
+
 #if !PERCPU_SP_NAIVE
 void copy_template_into(uintptr_t base, size_t count, uintptr_t stride, const void* source,
                         size_t first_cpu) {
@@ -54,7 +84,7 @@ void copy_template_into(uintptr_t base, size_t count, uintptr_t stride, const vo
 size_t adopt_reserved_areas(bool copy) {
 #if PERCPU_SP_NAIVE
   (void)copy;
-  g_areas = AreaState{0, area_stride(), 1};
+  set_areas(0, area_stride(), 1, Reserve{0, 0});
   return 1;
 #else
   const uintptr_t start = word(g_word_start);
@@ -69,8 +99,29 @@ size_t adopt_reserved_areas(bool copy) {
     copy_template_into(start, count, stride, reinterpret_cast<const void*>(image), 0);
   else if (copy)
     copy_template_into(start, count, stride, reinterpret_cast<const void*>(start), 1);
-  g_areas = AreaState{start, stride, count};
+  set_areas(start, stride, count, linked_reserve());
   return count;
+#endif
+}
+
+InitResult init_areas(void* base, size_t cpu_count, uintptr_t stride, Reserve reserve) {
+  if (base == nullptr) return {0, InitError::null_base};
+  if (reinterpret_cast<uintptr_t>(base) % area_alignment() != 0)
+    return {0, InitError::misaligned_base};
+  if (cpu_count == 0) return {0, InitError::zero_cpus};
+#if PERCPU_SP_NAIVE
+  set_areas(0, stride, 1, Reserve{0, 0});
+  (void)reserve;
+  return {1, InitError::none};
+#else
+  const uintptr_t image = word(g_word_image);  // the ROM/flash model's load-region image
+  const void* source = g_pristine_template != nullptr ? g_pristine_template
+                       : image != 0                   ? reinterpret_cast<const void*>(image)
+                                                      : static_cast<const void*>(g_word_start);
+  const uintptr_t b = reinterpret_cast<uintptr_t>(base);
+  copy_template_into(b, cpu_count, stride, source, 0);
+  set_areas(b, stride, cpu_count, reserve);
+  return {cpu_count, InitError::none};
 #endif
 }
 
@@ -88,6 +139,7 @@ const char* to_string(InitError error) noexcept {
     case InitError::out_of_memory: return "out_of_memory";
     case InitError::no_reserved_areas: return "no_reserved_areas";
     case InitError::already_initialized: return "already_initialized";
+    case InitError::reserve_too_large: return "reserve_too_large";
   }
   return "unknown";
 }
@@ -137,24 +189,22 @@ InitResult init() noexcept {
 
 InitResult init_in_place() noexcept { return adopt(false); }
 
+size_t area_stride_for(size_t reserve_size) noexcept {
+  const uint64_t align = area_alignment();
+  return static_cast<size_t>(layout::align_up(
+      layout::align_up(percpu_area_size(), align) + reserve_size, align));
+}
+
 InitResult init(void* base, size_t cpu_count) noexcept {
-  if (base == nullptr) return {0, InitError::null_base};
-  if (reinterpret_cast<uintptr_t>(base) % area_alignment() != 0)
-    return {0, InitError::misaligned_base};
-  if (cpu_count == 0) return {0, InitError::zero_cpus};
-#if PERCPU_SP_NAIVE
-  detail::g_areas = detail::AreaState{0, area_stride(), 1};
-  return {1, InitError::none};
-#else
-  const uintptr_t image = detail::word(detail::g_word_image);
-  const void* source = detail::g_pristine_template != nullptr ? detail::g_pristine_template
-                       : image != 0                           ? reinterpret_cast<const void*>(image)
-                                                              : static_cast<const void*>(detail::g_word_start);
-  const uintptr_t b = reinterpret_cast<uintptr_t>(base);
-  detail::copy_template_into(b, cpu_count, area_stride(), source, 0);
-  detail::g_areas = detail::AreaState{b, area_stride(), cpu_count};
-  return {cpu_count, InitError::none};
-#endif
+  const detail::Reserve linked = detail::linked_reserve();
+  return detail::init_areas(base, cpu_count, area_stride(), linked);
+}
+
+InitResult init(void* base, size_t cpu_count, size_t reserve_size) noexcept {
+  if (reserve_size > layout::kMaxReserve) return {0, InitError::reserve_too_large};
+  const uintptr_t offset = static_cast<uintptr_t>(layout::align_up(percpu_area_size(), area_alignment()));
+  return detail::init_areas(base, cpu_count, area_stride_for(reserve_size),
+                            detail::Reserve{offset, reserve_size});
 }
 
 uintptr_t read_percpu_reg() noexcept { return arch::read_reg(); }

@@ -53,41 +53,45 @@ _PathLike = _Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"]
 
 
 def inject(script_text: str, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
-           vma: str = "zero", *, source_name: str = "<string>") -> str:
+           vma: str = "zero", *, source_name: str = "<string>", reserve: int = 0) -> str:
     """Returns ``script_text`` with the ``.percpu`` block for ``cpus`` CPUs injected.
 
     ``after`` / ``before`` name the output section the block follows / precedes (default: the
     placement percpu-ldgen chooses); ``vma`` is ``"zero"`` or ``"delta"``. ``source_name`` is the
-    file name used in error messages. Raises :class:`LinkerScriptError`.
+    file name used in error messages. ``reserve`` adds that many bytes of dynamic per-CPU reserve
+    to every area (percpu-ldgen ``--reserve``; at most 1 GiB, else :class:`UsageError`, a ``ValueError``). Raises
+    :class:`LinkerScriptError`.
     """
-    return _percpu.inject(script_text, cpus, after=after, before=before, vma=vma, source_name=source_name)
+    return _percpu.inject(script_text, cpus, after=after, before=before, vma=vma, source_name=source_name,
+                          reserve=reserve)
 
 
 def inject_file(path: _PathLike, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
-                vma: str = "zero") -> str:
+                vma: str = "zero", *, reserve: int = 0) -> str:
     """:func:`inject` on the contents of the file at ``path`` (named in error messages).
 
     The file is read as percpu-ldgen reads it: at most 64 MiB (a pipe or device too). Raises
     :class:`MissingFileError` (also a ``FileNotFoundError``) / :class:`FileError` (an ``OSError``)
     when the file cannot be read.
     """
-    return _percpu.inject_file(path, cpus, after=after, before=before, vma=vma)
+    return _percpu.inject_file(path, cpus, after=after, before=before, vma=vma, reserve=reserve)
 
 
 def check_block(script_text: str, cpus: int, after: _Optional[str] = None, before: _Optional[str] = None,
-                vma: str = "zero", *, source_name: str = "<string>") -> "BlockCheck":
+                vma: str = "zero", *, source_name: str = "<string>", reserve: int = 0) -> "BlockCheck":
     """Whether ``script_text`` holds exactly the block :func:`inject` would write (``percpu-ldgen --check``).
 
     ``BlockCheck.state`` is ``"up_to_date"``, ``"missing"``, ``"other_parameters"``, ``"edited"``
     (text between ldgen's markers is not what ldgen writes) or ``"stale"``;
     ``BlockCheck.reason`` is the CLI's one-line explanation; ``bool(result)`` is True when up to date.
     """
-    return _percpu.check_block(script_text, cpus, after=after, before=before, vma=vma, source_name=source_name)
+    return _percpu.check_block(script_text, cpus, after=after, before=before, vma=vma, source_name=source_name,
+                               reserve=reserve)
 
 
-def emit_fragment(cpus: int, vma: str = "zero") -> str:
+def emit_fragment(cpus: int, vma: str = "zero", *, reserve: int = 0) -> str:
     """The ``.percpu`` block alone, for scripts assembled by hand."""
-    return _percpu.emit_fragment(cpus, vma=vma)
+    return _percpu.emit_fragment(cpus, vma=vma, reserve=reserve)
 
 
 def inspect(path: _PathLike, profile: str = "percpu", *, cpus: _Optional[int] = None,

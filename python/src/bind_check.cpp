@@ -130,6 +130,11 @@ void bind_check(py::module_& m) {
       .def_readonly("areas_end", &check::Layout::areas_end)
       .def_readonly("cpu_count", &check::Layout::cpu_count)
       .def_readonly("areas", &check::Layout::areas, "base address of each CPU's area")
+      .def_readonly("has_reserve", &check::Layout::has_reserve, "the ELF has a dynamic reserve")
+      .def_readonly("reserve_offset", &check::Layout::reserve_offset, "the reserve's offset in every area")
+      .def_readonly("reserve_size", &check::Layout::reserve_size, "the reserve's size in bytes (0: none)")
+      .def("reserve_address", &check::Layout::reserve_address, py::arg("cpu"),
+           "where CPU cpu's reserve starts")
       .def_readonly("variables", &check::Layout::variables)
       .def("to_dict", &json_dict<check::Layout>, "json.loads of the CLI's JSON \"layout\".")
       .def("to_svg", &check::to_svg, "The layout as a picture: exactly the CLI's --format svg output.")

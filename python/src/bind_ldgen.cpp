@@ -18,9 +18,10 @@ namespace ldgen = percpu::ldgen;
 
 ldgen::InjectOptions inject_options(py::handle cpus, const std::optional<std::string>& after,
                                     const std::optional<std::string>& before, const std::string& vma,
-                                    py::handle source_name) {
+                                    py::handle source_name, py::handle reserve) {
   ldgen::InjectOptions options;
   options.cpus = cpu_count(cpus);
+  options.reserve = reserve_size(reserve);
   options.after = after.value_or("");
   options.before = before.value_or("");
   options.vma = address_model(vma);
@@ -111,9 +112,10 @@ void bind_ldgen(py::module_& m) {
   m.def(
       "inject",
       [](const py::object& script, const py::object& cpus, const std::optional<std::string>& after,
-         const std::optional<std::string>& before, const std::string& vma, const py::object& source_name) {
+         const std::optional<std::string>& before, const std::string& vma, const py::object& source_name,
+         const py::object& reserve) {
         const std::string text = to_bytes(script);
-        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, source_name);
+        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, source_name, reserve);
         std::string result;
         {
           py::gil_scoped_release released;
@@ -123,13 +125,14 @@ void bind_ldgen(py::module_& m) {
       },
       py::arg("script"), py::arg("cpus"), py::kw_only(), py::arg("after") = py::none(),
       py::arg("before") = py::none(), py::arg("vma") = "zero", py::arg("source_name") = "<string>",
+      py::arg("reserve") = 0,
       "The linker script with the .percpu block injected (percpu-ldgen's output).");
 
   m.def(
       "inject_file",
       [](const py::object& path, const py::object& cpus, const std::optional<std::string>& after,
-         const std::optional<std::string>& before, const std::string& vma) {
-        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, path);
+         const std::optional<std::string>& before, const std::string& vma, const py::object& reserve) {
+        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, path, reserve);
         std::string result;
         {
           py::gil_scoped_release released;
@@ -138,16 +141,16 @@ void bind_ldgen(py::module_& m) {
         return to_str(result);
       },
       py::arg("path"), py::arg("cpus"), py::kw_only(), py::arg("after") = py::none(),
-      py::arg("before") = py::none(), py::arg("vma") = "zero",
+      py::arg("before") = py::none(), py::arg("vma") = "zero", py::arg("reserve") = 0,
       "inject() on the contents of the file at path (named in error messages).");
 
   m.def(
       "emit_fragment",
-      [](const py::object& cpus, const std::string& vma) {
+      [](const py::object& cpus, const std::string& vma, const py::object& reserve) {
         return to_str(ldgen::emit_fragment(inject_options(cpus, std::nullopt, std::nullopt, vma,
-                                                          py::str("<fragment>"))));
+                                                          py::str("<fragment>"), reserve)));
       },
-      py::arg("cpus"), py::kw_only(), py::arg("vma") = "zero", "The .percpu block alone.");
+      py::arg("cpus"), py::kw_only(), py::arg("vma") = "zero", py::arg("reserve") = 0, "The .percpu block alone.");
 
   m.def(
       "inspect_block",
@@ -163,9 +166,10 @@ void bind_ldgen(py::module_& m) {
   m.def(
       "check_block",
       [](const py::object& script, const py::object& cpus, const std::optional<std::string>& after,
-         const std::optional<std::string>& before, const std::string& vma, const py::object& source_name) {
+         const std::optional<std::string>& before, const std::string& vma, const py::object& source_name,
+         const py::object& reserve) {
         const std::string text = to_bytes(script);
-        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, source_name);
+        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, source_name, reserve);
         py::gil_scoped_release released;
         BlockCheckResult result{ldgen::check_block(text, options), ""};
         result.reason = ldgen::describe(result.check, options);
@@ -173,6 +177,7 @@ void bind_ldgen(py::module_& m) {
       },
       py::arg("script"), py::arg("cpus"), py::kw_only(), py::arg("after") = py::none(),
       py::arg("before") = py::none(), py::arg("vma") = "zero", py::arg("source_name") = "<string>",
+      py::arg("reserve") = 0,
       "Whether the script holds exactly the block inject() would write (percpu-ldgen --check).");
 
   m.def(

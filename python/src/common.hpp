@@ -31,6 +31,8 @@ percpu::layout::AddressModel address_model(const std::string& name);
 // int no C++ unsigned holds, is percpu::InvalidArgument (percpu.UsageError) with the core's text.
 unsigned cpu_count(py::handle value);
 std::optional<unsigned> optional_cpu_count(py::handle value);  // None: not given
+// A dynamic reserve in bytes: an int from 0 to layout::kMaxReserve, else percpu::InvalidArgument.
+uint64_t reserve_size(py::handle value);
 
 // A CLI entry point: cli_main(argc, argv, out, err).
 using CliMain = int (*)(int, const char* const*, std::ostream&, std::ostream&);

@@ -115,6 +115,19 @@ unsigned cpu_count(py::handle value) {
   return static_cast<unsigned>(number);
 }
 
+uint64_t reserve_size(py::handle value) {
+  if (!PyLong_Check(value.ptr()) || PyBool_Check(value.ptr())) {
+    const std::string type = py::str(py::type::handle_of(value).attr("__name__"));
+    throw percpu::InvalidArgument("reserve", py::repr(value).cast<std::string>() + " (" + type + ")", "an int");
+  }
+  int overflow = 0;
+  const long long number = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (overflow != 0 || number < 0 || static_cast<unsigned long long>(number) > percpu::layout::kMaxReserve)
+    throw percpu::InvalidArgument("reserve", py::str(value).cast<std::string>(),
+                                  "between 0 and " + std::to_string(percpu::layout::kMaxReserve) + " bytes");
+  return static_cast<uint64_t>(number);
+}
+
 std::optional<unsigned> optional_cpu_count(py::handle value) {
   if (value.is_none()) return std::nullopt;
   return cpu_count(value);

@@ -83,6 +83,13 @@ struct Layout {
   uint64_t areas_end = 0;    // end of the reserved areas (linux: end of the template image)
   uint64_t cpu_count = 0;    // (areas_end - areas_start) / stride; 0 when the ELF does not say (linux)
   std::vector<uint64_t> areas;  // base of each CPU's area; empty when cpu_count > kMaxListedAreas
+  // The dynamic reserve (percpu-ldgen --reserve): its offset in every area and its size, from the
+  // absolute symbols layout::kReserveOffsetSymbol / kReserveSizeSymbol; both 0 without them.
+  // CPU n's reserve starts at areas[n] + reserve_offset (reserve_address()).
+  bool has_reserve = false;
+  uint64_t reserve_offset = 0;
+  uint64_t reserve_size = 0;
+  uint64_t reserve_address(uint64_t cpu) const { return areas_start + cpu * stride + reserve_offset; }
   std::vector<Variable> variables;  // by offset
 };
 

@@ -7,6 +7,8 @@
 #
 #   example_kernel(<target>)  adds the shared per-CPU checks, the runtime (percpu::kernel_runtime),
 #                             EXAMPLE_CPUS and the flags, and names the image <target>.elf.
+#                             EXAMPLE_DYNAMIC=ON adds the dynamic example and percpu::kernel_dynamic;
+#                             the arch projects pass RESERVE ${EXAMPLE_RESERVE} to percpu-ldgen.
 #   example_storm_kernels(<script> <sources>...)  adds the interrupt-storm kernels storm.elf
 #                             (guarded forms), storm_raw.elf (the _raw forms) and storm_split.elf
 #                             (raw read + raw write), built from common/storm.cpp and the arch's
@@ -15,6 +17,11 @@
 include_guard(GLOBAL)
 
 set(EXAMPLE_CPUS 4 CACHE STRING "CPUs the kernel reserves per-CPU areas for (boot it with -smp EXAMPLE_CPUS)")
+option(EXAMPLE_DYNAMIC "Also run the dynamic per-CPU example (percpu/dynamic.hpp) in an EXAMPLE_RESERVE reserve" OFF)
+set(EXAMPLE_RESERVE 0 CACHE STRING "percpu-ldgen --reserve of the kernel (EXAMPLE_DYNAMIC=ON: 4K unless set)")
+if(EXAMPLE_DYNAMIC AND EXAMPLE_RESERVE STREQUAL "0")
+  set(EXAMPLE_RESERVE 4K)
+endif()
 set(EXAMPLE_COMMON_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
 if(NOT TARGET percpu::kernel_runtime)
@@ -52,6 +59,11 @@ function(_example_kernel_common target)
     "${EXAMPLE_COMMON_DIR}/console.cpp"
     "${EXAMPLE_COMMON_DIR}/freestanding.cpp")
   target_link_libraries(${target} PRIVATE percpu::kernel_runtime)
+  if(EXAMPLE_DYNAMIC)
+    target_sources(${target} PRIVATE "${EXAMPLE_COMMON_DIR}/dynamic_example.cpp")
+    target_link_libraries(${target} PRIVATE percpu::kernel_dynamic)
+    target_compile_definitions(${target} PRIVATE EXAMPLE_DYNAMIC=1)
+  endif()
   target_compile_definitions(${target} PRIVATE EXAMPLE_CPUS=${EXAMPLE_CPUS})
   target_compile_options(${target} PRIVATE -O2 -g
     $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wshadow -fno-threadsafe-statics>)

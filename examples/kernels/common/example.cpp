@@ -13,6 +13,14 @@
 #include "console.hpp"
 #include "platform.hpp"
 
+// EXAMPLE_DYNAMIC=1 (CMake EXAMPLE_DYNAMIC=ON): also a dynamic per-CPU object (dynamic_example.cpp).
+#ifndef EXAMPLE_DYNAMIC
+#define EXAMPLE_DYNAMIC 0
+#endif
+#if EXAMPLE_DYNAMIC
+#include "dynamic_example.hpp"
+#endif
+
 #ifndef EXAMPLE_CPUS
 #error "EXAMPLE_CPUS (the CPU count given to percpu-ldgen) must be defined"
 #endif
@@ -66,6 +74,9 @@ void run_checks(size_t cpu) {
   // The raw form: the guarded inc_current() is a CPU-local atomic (interrupt-safe), which the
   // MMU-off aarch64 kernel must not use (Device memory; docs/examples.md). storm.cpp tests it.
   for (uint64_t i = 0; i < kIncrements; ++i) counter.inc_current_raw();
+#if EXAMPLE_DYNAMIC
+  dynamic_example::run(cpu);
+#endif
 
   failures.write_current(found);
   // Orders every store above before the flag that the boot CPU polls with load-acquire.
@@ -149,6 +160,9 @@ extern "C" [[noreturn]] void example_boot_cpu() {
     platform::exit(1);
   }
 
+#if EXAMPLE_DYNAMIC
+  bool dynamic_ok = dynamic_example::allocate();  // before the others start: they see the handle
+#endif
   __atomic_store_n(&example_release_cpus, 1u, __ATOMIC_RELEASE);
   const size_t running = platform::start_secondary_cpus(cpus);
   run_checks(0);
@@ -167,6 +181,10 @@ extern "C" [[noreturn]] void example_boot_cpu() {
   console::put_dec(cpus * kIncrements);
   console::put(")\n");
   pass = pass && sum_ok;
+#if EXAMPLE_DYNAMIC
+  dynamic_ok = dynamic_ok && dynamic_example::report(cpus);
+  pass = pass && dynamic_ok;
+#endif
 
   console::put(pass ? "percpu example: PASS (" : "percpu example: FAIL (");
   console::put_dec(cpus);

@@ -16,6 +16,7 @@ namespace percpu::ldgen {
 
 struct InjectOptions {
   unsigned cpus = 0;       // number of per-CPU areas to reserve: 1 to percpu::kMaxCpus
+  uint64_t reserve = 0;    // dynamic reserve in every area, bytes (<= layout::kMaxReserve)
   std::string after;       // place the block after this output section (empty: default)
   std::string before;      // place the block before this output section (empty: default)
   percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
@@ -64,6 +65,7 @@ struct BlockInfo {
   bool present = false;         // the script has a .percpu output section
   bool owned_by_ldgen = false;  // ... written by ldgen (between its markers)
   unsigned cpus = 0;            // the CPU count in ldgen's marker (0 if not owned)
+  uint64_t reserve = 0;         // the dynamic reserve in ldgen's marker (0: none)
   percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;
   // Not empty: the block (or an insertion) is not what ldgen writes for the options in its begin
   // marker; "file:line:col: message" of the first line that differs.
@@ -77,7 +79,7 @@ BlockInfo inspect_block(std::string_view script, const std::string& source_name)
 enum class BlockState {
   up_to_date,        // inject() would return the script unchanged
   missing,           // no block written by ldgen
-  other_parameters,  // ldgen's block, for another CPU count or address model
+  other_parameters,  // ldgen's block, for another CPU count, address model or reserve
   edited,            // ldgen's block with these parameters, but text in it is not what ldgen writes
   stale,             // ldgen's block with these parameters, but inject() would change the script
 };

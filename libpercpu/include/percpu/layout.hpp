@@ -105,11 +105,19 @@ constexpr uint64_t area_align(uint64_t max_var_align) {
   return max_var_align > kMinAreaAlign ? max_var_align : kMinAreaAlign;
 }
 
-// Distance between two consecutive CPUs' areas. Rounding to 64 only (as the seeds' crate does)
-// misaligns alignas(128) variables on every odd CPU; rounding to area_align keeps every copy
-// aligned. An empty template still gets a non-zero stride, so nothing divides by zero.
-constexpr uint64_t stride(uint64_t template_size, uint64_t max_var_align) {
-  return align_up(template_size == 0 ? 1 : template_size, area_align(max_var_align));
+// Where the dynamic reserve starts inside every area: after the template, aligned to the area
+// alignment (so an allocation aligned to area_align is aligned in every area).
+constexpr uint64_t reserve_offset(uint64_t template_size, uint64_t max_var_align) {
+  return align_up(template_size, area_align(max_var_align));
+}
+
+// Distance between two consecutive CPUs' areas: [template | pad | reserve | pad], rounded to
+// area_align. Rounding to 64 only (as the Rust crate `percpu` does) misaligns alignas(128)
+// variables on every odd CPU; rounding to area_align keeps every copy aligned. An empty
+// template without reserve still gets a non-zero stride, so nothing divides by zero.
+constexpr uint64_t stride(uint64_t template_size, uint64_t max_var_align, uint64_t reserve_size = 0) {
+  const uint64_t used = reserve_offset(template_size, max_var_align) + reserve_size;
+  return align_up(used == 0 ? 1 : used, area_align(max_var_align));
 }
 
 // The Rust crate's stride (kCrateStrideAlign above), never 0 so that nothing divides by zero.
@@ -118,8 +126,9 @@ constexpr uint64_t crate_stride(uint64_t template_size) {
 }
 
 // Bytes reserved for cpu_count areas.
-constexpr uint64_t reserved_size(uint64_t template_size, uint64_t max_var_align, uint64_t cpu_count) {
-  return stride(template_size, max_var_align) * cpu_count;
+constexpr uint64_t reserved_size(uint64_t template_size, uint64_t max_var_align, uint64_t cpu_count,
+                                 uint64_t reserve_size = 0) {
+  return stride(template_size, max_var_align, reserve_size) * cpu_count;
 }
 
 // Largest template offset that each architecture's single access sequence can reach in the
@@ -165,6 +174,11 @@ enum class ReachKind : uint32_t {
 // (a weak reference reads 0) and the stride is the template's alone.
 inline constexpr const char* kReserveOffsetSymbol = "_percpu_reserve_offset";
 inline constexpr const char* kReserveSizeSymbol = "_percpu_reserve_size";
+// The largest reserve percpu-ldgen and the runtime accept (1 GiB): far above any real need, small
+// enough that stride * cpus cannot overflow a 64-bit address space for any sane CPU count.
+inline constexpr uint64_t kMaxReserve = uint64_t{1} << 30;
+// The dynamic allocator's unit: every allocation is a whole number of granules, aligned to one.
+inline constexpr uint64_t kReserveGranule = 16;
 
 // The marker lines percpu-ldgen writes around the block it owns in a linker script.
 inline constexpr const char* kBlockBeginMarker = "/* percpu-ldgen: begin";

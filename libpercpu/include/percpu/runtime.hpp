@@ -22,6 +22,7 @@ enum class InitError : uint8_t {
   out_of_memory,        // init(n) (host mode): the allocation failed
   no_reserved_areas,    // init()/init_in_place(): the linker script reserved no area
   already_initialized,  // init(): an earlier init()/init_in_place() adopted the areas; nothing changed
+  reserve_too_large,    // init(base, n, reserve) / init(n, reserve): reserve > layout::kMaxReserve
 };
 
 // A short readable name of an InitError ("misaligned_base"), for logs.
@@ -48,20 +49,35 @@ InitResult init() noexcept;
 InitResult init_in_place() noexcept;
 
 // Caller-provided memory: cpu_count areas of area_stride() bytes each starting at base, which
-// must be aligned to area_alignment(). Copies the pristine template into every area.
+// must be aligned to area_alignment(). Copies the pristine template into every area. The
+// dynamic reserve is the linked one (percpu-ldgen --reserve; 0 in host mode).
 InitResult init(void* base, size_t cpu_count) noexcept;
+
+// The same with a dynamic reserve of reserve_size bytes in every area (docs/dynamic.md):
+// cpu_count areas of area_stride_for(reserve_size) bytes each. The reserve starts zeroed.
+InitResult init(void* base, size_t cpu_count, size_t reserve_size) noexcept;
 
 #if !PERCPU_KERNEL_MODE
 // Host mode: allocates cpu_count areas (aligned to area_alignment()) and copies the pristine
 // template (as loaded, before any per-CPU write) into every area. A later init(n) replaces
 // (and frees) the areas of an earlier one: no thread may still use them.
 InitResult init(size_t cpu_count) noexcept;
+// The same with a dynamic reserve of reserve_size bytes in every area (host programs size the
+// reserve here: their areas are allocated at run time, not by the linker script).
+InitResult init(size_t cpu_count, size_t reserve_size) noexcept;
 #endif
 
 // Bytes of the template (all per-CPU variables with padding); 0 when there are none.
 [[nodiscard]] size_t percpu_area_size() noexcept;
 // Distance between two CPUs' areas (layout::stride); never 0.
 [[nodiscard]] size_t area_stride() noexcept;
+// The stride init(base, n, reserve_size) uses: the template, then reserve_size bytes at
+// reserve_offset_for_template(), rounded to area_alignment() (layout::stride's rule).
+[[nodiscard]] size_t area_stride_for(size_t reserve_size) noexcept;
+// Where the dynamic reserve starts in every area, and its size, as set up by the last init
+// (0 and 0 before init or without a reserve).
+[[nodiscard]] inline size_t dynamic_reserve_offset() noexcept { return detail::g_areas.reserve_offset; }
+[[nodiscard]] inline size_t dynamic_reserve_size() noexcept { return detail::g_areas.reserve_size; }
 // Alignment every area base has (>= 64, >= every per-CPU variable's alignment).
 [[nodiscard]] size_t area_alignment() noexcept;
 // Number of areas set up by the last init; 0 before.

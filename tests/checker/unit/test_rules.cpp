@@ -40,7 +40,7 @@ TEST(Rules, IdsAreTheDocumentedOnes) {
       "template.address_model", "symbols.present",    "symbols.load_range",
       "variables.inside",    "variables.swallowed",   "areas.start_aligned",   "areas.start_is_load_address",
       "rom.image",           "rom.areas",
-      "areas.size",          "stride.alignment",      "crate.stride_alignment", "cpus.count",
+      "areas.size",          "stride.alignment",      "reserve.inside",        "crate.stride_alignment", "cpus.count",
       "areas.no_overlap",    "segments.size",         "segments.template_alone",
       "segments.next_load_address", "reach.arch",     "reach.hot"};
   EXPECT_EQ(percpu::check::rule_ids(), expected);

@@ -7,6 +7,8 @@ instructions of each accessor (ret and alignment padding excluded). Prints one t
                relocation against the variable (like Linux this_cpu_*)
   delta-nopie  host mode, delta model, non-PIE code: the same single absolute %gs instruction
   delta-pie    host mode, delta model, PIE code: `lea var(%rip), %reg` + ONE `%gs:(%reg)` access
+In every mode a dynamic object's read, write, add and inc (the handle in a register) are ONE
+`%gs:(%reg)` instruction each.
 In no mode may a %gs access be RIP-relative: Intel CPUs do not serve `addq $1, %gs:var(%rip)`
 by memory renaming (~7x slower in a dependent chain, docs/benchmarks.md).
 Usage: count_instructions.py <c++ compiler> <libpercpu include dir> <work dir>
@@ -18,6 +20,7 @@ from pathlib import Path
 
 ACCESSORS = ("percpu_read", "percpu_write", "percpu_add", "percpu_inc", "percpu_hot_read",
              "percpu_hot_write", "percpu_hot_read_u8", "percpu_hot_write_u8", "percpu_hot_add")
+DYNAMIC = ("dyn_read", "dyn_write", "dyn_add", "dyn_inc")
 COMMON = ["-std=c++17", "-O2", "-fno-exceptions", "-fno-rtti"]
 MODES = {
     "kernel": COMMON + ["-ffreestanding", "-nostdlib", "-fno-pie", "-mcmodel=kernel", "-mno-red-zone"],
@@ -85,6 +88,14 @@ def main() -> int:
                 continue
             print(f"{name:<20} {len(body):>5}  " + " | ".join(body))
             failures += check(mode, name, body)
+        for name in DYNAMIC:
+            body = functions.get(name)
+            if body is None:
+                failures.append(f"{mode}: {name}: not found in the disassembly")
+                continue
+            print(f"{name:<20} {len(body):>5}  " + " | ".join(body))
+            if len(body) != 1 or not re.search(r"%gs:\(%r\w+\)", body[0]):
+                failures.append(f"{mode}: {name}: expected ONE %gs:(register) instruction, got {body}")
         print()
     for failure in failures:
         print("FAIL:", failure)

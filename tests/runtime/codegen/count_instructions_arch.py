@@ -21,6 +21,8 @@ import sys
 from pathlib import Path
 
 ACCESSORS = ("percpu_read", "percpu_write", "percpu_add", "percpu_inc", "percpu_current_ptr")
+# Dynamic objects: register + offset register; read/write within the same limit (printed).
+DYNAMIC = ("dyn_read", "dyn_write", "dyn_add", "dyn_inc")
 ACCESS = ("percpu_read", "percpu_write")
 HOT = ("percpu_hot_read", "percpu_hot_write", "percpu_hot_read_u8", "percpu_hot_write_u8",
        "percpu_hot_current_ptr", "percpu_hot_add")
@@ -110,6 +112,14 @@ def main() -> int:
             refs = ("counter",) if flags is KERNEL else ("counter", ".percpu", ".LANCHOR")
             if name in ACCESS + HOT_ACCESS and not any(r in i for i in body for r in refs):
                 failures.append(f"{compiler[0]}: {name} has no relocation against the variable")
+        for name in DYNAMIC:
+            body = functions.get(name)
+            if body is None:
+                failures.append(f"{compiler[0]}: {name} not found in the disassembly")
+                continue
+            print(f"{name:<20} {len(body):>5}  " + " | ".join(body))
+            if name in ("dyn_read", "dyn_write") and len(body) > limit:
+                failures.append(f"{compiler[0]}: {name} takes {len(body)} instructions, limit {limit}")
         if config == "riscv64" and "R_RISCV_RELAX" in listing:
             failures.append(f"{compiler[0]}: R_RISCV_RELAX in the per-CPU accessors")
         print()

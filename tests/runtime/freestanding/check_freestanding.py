@@ -32,9 +32,11 @@ TARGETS = {
     "loongarch64-clang": (["clang++-19", "--target=loongarch64-none-elf"], "ld.lld-19"),
 }
 # memcpy/memset come from the kernel; the layout symbols from the linker script (bare.ld);
-# _percpu_image (weak) only from scripts with a load region (the ROM/flash model).
+# _percpu_image (weak) only from scripts with a load region (the ROM/flash model); the dynamic
+# reserve's symbols are weak references too (percpu-ldgen --reserve defines them).
 ALLOWED_UNDEFINED = {"memcpy", "memset", "_percpu_start", "_percpu_end", "_percpu_load_start",
-                     "_percpu_load_end", "_percpu_stride", "_percpu_image"}
+                     "_percpu_load_end", "_percpu_stride", "_percpu_image", "_percpu_reserve_offset",
+                     "_percpu_reserve_size"}
 # libstdc++, the C++ ABI runtime, unwinding and RTTI: none may appear in a kernel image.
 FORBIDDEN = re.compile(r"^(__cxa_|__gxx_personality|_Unwind_|_ZTI|_ZTS|_ZTV|_Znw|_Zna|_ZdlPv|"
                        r"_ZdaPv|_ZSt|__dso_handle|__stack_chk)")

@@ -97,35 +97,51 @@ inline T* current_ptr() noexcept {
   return reinterpret_cast<T*>(read_reg() + displacement<T, S>());
 }
 
-// The "memory" clobber orders the access against plain accesses through current_ptr() (the
-// compiler cannot see which object the asm touches).
+// ---- Accesses on a displacement d in a register: dynamic per-CPU objects (percpu/dynamic.hpp,
+// a run-time d) and, below, the static forms (d = the link-time displacement): mrs + ldr/str
+// [base, d]. The "memory" clobber orders the access against plain accesses through
+// current_ptr() (the compiler cannot see which object the asm touches).
+template <typename T>
+inline T* current_ptr_at(uintptr_t d) noexcept {
+  return reinterpret_cast<T*>(read_reg() + d);
+}
+
+template <typename T>
+inline T read_at(uintptr_t d) noexcept {
+  using U = detail::uint_for<T>;
+  const uintptr_t b = read_reg();
+  U v;
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("ldrb %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(d) : "memory"),
+      asm volatile("ldrh %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(d) : "memory"),
+      asm volatile("ldr %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(d) : "memory"),
+      asm volatile("ldr %x0, [%1, %2]" : "=r"(v) : "r"(b), "r"(d) : "memory"));
+  return detail::bit_cast<T>(v);
+}
+
+template <typename T>
+inline void write_at(uintptr_t d, T value) noexcept {
+  using U = detail::uint_for<T>;
+  const U v = detail::bit_cast<U>(value);
+  const uintptr_t b = read_reg();
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("strb %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(d) : "memory"),
+      asm volatile("strh %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(d) : "memory"),
+      asm volatile("str %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(d) : "memory"),
+      asm volatile("str %x0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(d) : "memory"));
+}
+
+// The static forms are the dynamic ones with the link-time displacement in the offset register.
 template <typename T, T* S>
 inline T read() noexcept {
   static_assert(detail::is_fast_v<T>, "read<T>: T must be an integer, bool, enum or pointer");
-  using U = detail::uint_for<T>;
-  const uintptr_t b = read_reg();
-  const uintptr_t o = displacement<T, S>();
-  U v;
-  PERCPU_DETAIL_BY_SIZE(sizeof(T),
-      asm volatile("ldrb %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(o) : "memory"),
-      asm volatile("ldrh %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(o) : "memory"),
-      asm volatile("ldr %w0, [%1, %2]" : "=r"(v) : "r"(b), "r"(o) : "memory"),
-      asm volatile("ldr %x0, [%1, %2]" : "=r"(v) : "r"(b), "r"(o) : "memory"));
-  return detail::bit_cast<T>(v);
+  return read_at<T>(displacement<T, S>());
 }
 
 template <typename T, T* S>
 inline void write(T value) noexcept {
   static_assert(detail::is_fast_v<T>, "write<T>: T must be an integer, bool, enum or pointer");
-  using U = detail::uint_for<T>;
-  const U v = detail::bit_cast<U>(value);
-  const uintptr_t b = read_reg();
-  const uintptr_t o = displacement<T, S>();
-  PERCPU_DETAIL_BY_SIZE(sizeof(T),
-      asm volatile("strb %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(o) : "memory"),
-      asm volatile("strh %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(o) : "memory"),
-      asm volatile("str %w0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(o) : "memory"),
-      asm volatile("str %x0, [%1, %2]" ::"rZ"(v), "r"(b), "r"(o) : "memory"));
+  write_at<T>(displacement<T, S>(), value);
 }
 
 // ---- Hot variables (PERCPU_DEFINE_HOT) ----

@@ -70,32 +70,52 @@ inline T* current_ptr() noexcept {
   return reinterpret_cast<T*>(p);
 }
 
-// The "memory" clobber orders the access against plain accesses through current_ptr().
+// ---- Accesses on a displacement d in a register: dynamic per-CPU objects (percpu/dynamic.hpp,
+// a run-time d) and, below, the static forms (d = the link-time displacement): ONE indexed
+// ldx/stx V, $r21, d. The "memory" clobber orders the access against plain accesses through
+// current_ptr().
+template <typename T>
+inline T* current_ptr_at(uintptr_t d) noexcept {
+  uintptr_t p;
+  asm volatile("add.d %0, %1, $r21" : "=r"(p) : "r"(d));
+  return reinterpret_cast<T*>(p);
+}
+
+template <typename T>
+inline T read_at(uintptr_t d) noexcept {
+  using U = detail::uint_for<T>;
+  U v;
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("ldx.bu %0, $r21, %1" : "=r"(v) : "r"(d) : "memory"),
+      asm volatile("ldx.hu %0, $r21, %1" : "=r"(v) : "r"(d) : "memory"),
+      asm volatile("ldx.w %0, $r21, %1" : "=r"(v) : "r"(d) : "memory"),
+      asm volatile("ldx.d %0, $r21, %1" : "=r"(v) : "r"(d) : "memory"));
+  return detail::bit_cast<T>(v);
+}
+
+template <typename T>
+inline void write_at(uintptr_t d, T value) noexcept {
+  using U = detail::uint_for<T>;
+  const U v = detail::bit_cast<U>(value);
+  PERCPU_DETAIL_BY_SIZE(sizeof(T),
+      asm volatile("stx.b %0, $r21, %1" ::"r"(v), "r"(d) : "memory"),
+      asm volatile("stx.h %0, $r21, %1" ::"r"(v), "r"(d) : "memory"),
+      asm volatile("stx.w %0, $r21, %1" ::"r"(v), "r"(d) : "memory"),
+      asm volatile("stx.d %0, $r21, %1" ::"r"(v), "r"(d) : "memory"));
+}
+
+
+// The static forms are the dynamic ones with the link-time displacement in the offset register.
 template <typename T, T* S>
 inline T read() noexcept {
   static_assert(detail::is_fast_v<T>, "read<T>: T must be an integer, bool, enum or pointer");
-  using U = detail::uint_for<T>;
-  const uintptr_t o = displacement<T, S>();
-  U v;
-  PERCPU_DETAIL_BY_SIZE(sizeof(T),
-      asm volatile("ldx.bu %0, $r21, %1" : "=r"(v) : "r"(o) : "memory"),
-      asm volatile("ldx.hu %0, $r21, %1" : "=r"(v) : "r"(o) : "memory"),
-      asm volatile("ldx.w %0, $r21, %1" : "=r"(v) : "r"(o) : "memory"),
-      asm volatile("ldx.d %0, $r21, %1" : "=r"(v) : "r"(o) : "memory"));
-  return detail::bit_cast<T>(v);
+  return read_at<T>(displacement<T, S>());
 }
 
 template <typename T, T* S>
 inline void write(T value) noexcept {
   static_assert(detail::is_fast_v<T>, "write<T>: T must be an integer, bool, enum or pointer");
-  using U = detail::uint_for<T>;
-  const U v = detail::bit_cast<U>(value);
-  const uintptr_t o = displacement<T, S>();
-  PERCPU_DETAIL_BY_SIZE(sizeof(T),
-      asm volatile("stx.b %0, $r21, %1" ::"r"(v), "r"(o) : "memory"),
-      asm volatile("stx.h %0, $r21, %1" ::"r"(v), "r"(o) : "memory"),
-      asm volatile("stx.w %0, $r21, %1" ::"r"(v), "r"(o) : "memory"),
-      asm volatile("stx.d %0, $r21, %1" ::"r"(v), "r"(o) : "memory"));
+  write_at<T>(displacement<T, S>(), value);
 }
 
 // ---- Hot variables (PERCPU_DEFINE_HOT) ----

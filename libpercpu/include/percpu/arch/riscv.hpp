@@ -124,6 +124,49 @@ inline void write(T value) noexcept {
   }
 }
 
+// ---- Dynamic per-CPU objects (percpu/dynamic.hpp): the displacement d is a run-time value in
+// a register; an access is add T, d, gp ; l/s V, 0(T).
+template <typename T>
+inline T* current_ptr_at(uintptr_t d) noexcept {
+  uintptr_t p;
+  asm volatile("add %0, %1, gp" : "=r"(p) : "r"(d));
+  return reinterpret_cast<T*>(p);
+}
+
+#define PERCPU_RV_LOAD_AT(insn) \
+  asm volatile("add %1, %2, gp\n\t" insn " %0, 0(%1)" : "=r"(v), "=&r"(t) : "r"(d) : "memory")
+#define PERCPU_RV_STORE_AT(insn) \
+  asm volatile("add %0, %2, gp\n\t" insn " %1, 0(%0)" : "=&r"(t) : "r"(v), "r"(d) : "memory")
+
+template <typename T>
+inline T read_at(uintptr_t d) noexcept {
+  if constexpr (!detail::is_single_access_v<T>) {
+    return *current_ptr_at<T>(d);
+  } else {
+    using U = detail::uint_for<T>;
+    U v;
+    uintptr_t t;
+    PERCPU_DETAIL_BY_SIZE(sizeof(T), PERCPU_RV_LOAD_AT("lbu"), PERCPU_RV_LOAD_AT("lhu"),
+                          PERCPU_RV_LOAD_AT("lw"), PERCPU_RV_LOAD_AT("ld"));
+    return detail::bit_cast<T>(v);
+  }
+}
+
+template <typename T>
+inline void write_at(uintptr_t d, T value) noexcept {
+  if constexpr (!detail::is_single_access_v<T>) {
+    *current_ptr_at<T>(d) = value;
+  } else {
+    using U = detail::uint_for<T>;
+    const U v = detail::bit_cast<U>(value);
+    uintptr_t t;
+    PERCPU_DETAIL_BY_SIZE(sizeof(T), PERCPU_RV_STORE_AT("sb"), PERCPU_RV_STORE_AT("sh"),
+                          PERCPU_RV_STORE_AT("sw"), PERCPU_RV_STORE_AT("sd"));
+  }
+}
+
+#undef PERCPU_RV_LOAD_AT
+#undef PERCPU_RV_STORE_AT
 #undef PERCPU_RV_LOAD
 #undef PERCPU_RV_STORE
 

@@ -177,6 +177,65 @@ inline T* current_ptr() noexcept {
   return reinterpret_cast<T*>(read<uintptr_t, &detail::self_register>() + displacement<T, S>());
 }
 
+// ---- Dynamic per-CPU objects (percpu/dynamic.hpp): the displacement is a run-time value in a
+// register, so every access is ONE %gs:(reg) instruction. The "memory" clobber stands for the
+// object operand the static forms pass (the compiler cannot name a run-time object).
+#define PERCPU_X86_AT "%%gs:(%[d])"
+
+template <typename T>
+inline T read_at(uintptr_t d) noexcept {
+  using U = detail::uint_for<T>;
+  U v;
+  PERCPU_X86_BY_SIZE(sizeof(T),
+      asm volatile("movb " PERCPU_X86_AT ", %[v]" : [v] "=q"(v) : [d] "r"(d) : "memory"),
+      asm volatile("movw " PERCPU_X86_AT ", %[v]" : [v] "=r"(v) : [d] "r"(d) : "memory"),
+      asm volatile("movl " PERCPU_X86_AT ", %[v]" : [v] "=r"(v) : [d] "r"(d) : "memory"),
+      asm volatile("movq " PERCPU_X86_AT ", %[v]" : [v] "=r"(v) : [d] "r"(d) : "memory"));
+  return detail::bit_cast<T>(v);
+}
+
+template <typename T>
+inline void write_at(uintptr_t d, T value) noexcept {
+  using U = detail::uint_for<T>;
+  const U v = detail::bit_cast<U>(value);
+  PERCPU_X86_BY_SIZE(sizeof(T),
+      asm volatile("movb %[v], " PERCPU_X86_AT ::[v] "qi"(v), [d] "r"(d) : "memory"),
+      asm volatile("movw %[v], " PERCPU_X86_AT ::[v] "ri"(v), [d] "r"(d) : "memory"),
+      asm volatile("movl %[v], " PERCPU_X86_AT ::[v] "ri"(v), [d] "r"(d) : "memory"),
+      asm volatile("movq %[v], " PERCPU_X86_AT ::[v] "er"(v), [d] "r"(d) : "memory"));
+}
+
+template <typename T>
+inline void add_at(uintptr_t d, T value) noexcept {
+  using U = detail::uint_for<T>;
+  const U v = detail::bit_cast<U>(value);
+  PERCPU_X86_BY_SIZE(sizeof(T),
+      asm volatile("addb %[v], " PERCPU_X86_AT ::[v] "qi"(v), [d] "r"(d) : "memory", "cc"),
+      asm volatile("addw %[v], " PERCPU_X86_AT ::[v] "ri"(v), [d] "r"(d) : "memory", "cc"),
+      asm volatile("addl %[v], " PERCPU_X86_AT ::[v] "ri"(v), [d] "r"(d) : "memory", "cc"),
+      asm volatile("addq %[v], " PERCPU_X86_AT ::[v] "er"(v), [d] "r"(d) : "memory", "cc"));
+}
+
+template <typename T>
+inline T cmpxchg_at(uintptr_t d, T expected, T desired) noexcept {
+  using U = detail::uint_for<T>;
+  U old = detail::bit_cast<U>(expected);
+  const U v = detail::bit_cast<U>(desired);
+  PERCPU_X86_BY_SIZE(sizeof(T),
+      asm volatile("cmpxchgb %[v], " PERCPU_X86_AT : "+a"(old) : [v] "q"(v), [d] "r"(d) : "memory", "cc"),
+      asm volatile("cmpxchgw %[v], " PERCPU_X86_AT : "+a"(old) : [v] "r"(v), [d] "r"(d) : "memory", "cc"),
+      asm volatile("cmpxchgl %[v], " PERCPU_X86_AT : "+a"(old) : [v] "r"(v), [d] "r"(d) : "memory", "cc"),
+      asm volatile("cmpxchgq %[v], " PERCPU_X86_AT : "+a"(old) : [v] "r"(v), [d] "r"(d) : "memory", "cc"));
+  return detail::bit_cast<T>(old);
+}
+
+#undef PERCPU_X86_AT
+
+template <typename T>
+inline T* current_ptr_at(uintptr_t d) noexcept {
+  return reinterpret_cast<T*>(read<uintptr_t, &detail::self_register>() + d);
+}
+
 }  // namespace percpu::arch
 
 // ---- Hot variables (PERCPU_DEFINE_HOT) ----

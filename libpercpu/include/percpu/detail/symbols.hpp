@@ -23,13 +23,18 @@ __attribute__((visibility("hidden"), weak)) extern char _percpu_image[];
 
 namespace percpu::detail {
 
-// Where the areas are after init: CPU i's area is [base + i * stride, base + (i + 1) * stride).
+// Where the areas are after init: CPU i's area is [base + i * stride, base + (i + 1) * stride);
+// its dynamic reserve is [reserve_offset, reserve_offset + reserve_size) inside it.
 struct AreaState {
   uintptr_t base;
   uintptr_t stride;
   size_t count;
+  uintptr_t reserve_offset;
+  size_t reserve_size;
 };
 extern AreaState g_areas;
+// Incremented by every init: the dynamic allocator resets itself when it sees a new value.
+extern size_t g_areas_generation;
 
 // Host mode: a copy of the template taken before main (before any per-CPU write), so that
 // init(n) and init(base, n) copy initial values even after init() let CPU 0 write the template.
