@@ -31,8 +31,8 @@
 #include "percpu/runtime.hpp"
 
 // The arch layer (contract in docs/runtime.md): read_reg, write_reg, displacement<T,S>,
-// current_ptr<T,S>, read<T,S>, write<T,S>, the hot variables' hot_current_ptr<T,S>,
-// hot_read<T,S>, hot_write<T,S> and kHotShortForm, and PERCPU_ARCH_HAS_SINGLE_INSN_RMW (when 1,
+// current_ptr<T,S>, read<T,S>, write<T,S>, kHotShortForm (when true, also the hot variables'
+// hot_current_ptr<T,S>, hot_read<T,S>, hot_write<T,S>) and PERCPU_ARCH_HAS_SINGLE_INSN_RMW (when 1,
 // also add<T,S> and cmpxchg<T,S>).
 #if PERCPU_SP_NAIVE
 #include "percpu/arch/naive.hpp"
@@ -47,6 +47,18 @@
 #else
 #error "percpu: unsupported architecture (x86_64, aarch64, riscv, loongarch64), or define PERCPU_SP_NAIVE=1"
 #endif
+
+// The hot variables' short forms. An arch header with arch::kHotShortForm defines them; the others
+// (x86_64, whose ordinary access is already one instruction, the delta model, sp-naive) only say
+// kHotShortForm = false, and PerCpu then takes the ordinary accessors, so these stay undefined.
+namespace percpu::arch {
+template <typename T, T* S>
+inline T hot_read() noexcept;
+template <typename T, T* S>
+inline void hot_write(T value) noexcept;
+template <typename T, T* S>
+inline T* hot_current_ptr() noexcept;
+}  // namespace percpu::arch
 // CPU-local atomics on an address (arch::atomic_add/xchg/cmpxchg): the guarded RMW forms.
 #include "percpu/arch/atomic.hpp"
 
@@ -93,7 +105,7 @@ class PerCpu {
 
   // ---- the current CPU ----
   static T* current_ptr() noexcept {
-    if constexpr (Hot) {
+    if constexpr (kHotShortForm) {
       return arch::hot_current_ptr<T, Storage>();
     } else {
       return arch::current_ptr<T, Storage>();
@@ -103,7 +115,7 @@ class PerCpu {
   static T& current_ref_mut_raw() noexcept { return *current_ptr(); }
 
   static T read_current_raw() noexcept {
-    if constexpr (kFastPath && Hot) {
+    if constexpr (kFastPath && kHotShortForm) {
       return arch::hot_read<T, Storage>();
     } else if constexpr (kFastPath) {
       return arch::read<T, Storage>();
@@ -112,7 +124,7 @@ class PerCpu {
     }
   }
   static void write_current_raw(const T& value) noexcept {
-    if constexpr (kFastPath && Hot) {
+    if constexpr (kFastPath && kHotShortForm) {
       arch::hot_write<T, Storage>(value);
     } else if constexpr (kFastPath) {
       arch::write<T, Storage>(value);

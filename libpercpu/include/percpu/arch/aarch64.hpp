@@ -152,13 +152,7 @@ inline void write(T value) noexcept {
 // ABS_LO12_NC: the offset's low 12 bits, scaled; variables are naturally aligned). Host mode and
 // the delta model have no short form: hot variables use the ordinary sequences there.
 #if PERCPU_VMA_DELTA || !PERCPU_KERNEL_MODE
-inline constexpr bool kHotShortForm = false;
-template <typename T, T* S>
-inline T hot_read() noexcept { return read<T, S>(); }
-template <typename T, T* S>
-inline void hot_write(T value) noexcept { write<T, S>(value); }
-template <typename T, T* S>
-inline T* hot_current_ptr() noexcept { return current_ptr<T, S>(); }
+inline constexpr bool kHotShortForm = false;  // the generic layer uses read/write/current_ptr
 #else
 inline constexpr bool kHotShortForm = true;
 

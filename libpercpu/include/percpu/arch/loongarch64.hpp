@@ -126,13 +126,7 @@ inline void write(T value) noexcept {
 // their signed 12-bit immediate. No R_LARCH_RELAX accompanies it, so lld never rewrites it.
 // The delta model has no short form: hot variables use the ordinary sequences there.
 #if PERCPU_VMA_DELTA
-inline constexpr bool kHotShortForm = false;
-template <typename T, T* S>
-inline T hot_read() noexcept { return read<T, S>(); }
-template <typename T, T* S>
-inline void hot_write(T value) noexcept { write<T, S>(value); }
-template <typename T, T* S>
-inline T* hot_current_ptr() noexcept { return current_ptr<T, S>(); }
+inline constexpr bool kHotShortForm = false;  // the generic layer uses read/write/current_ptr
 #else
 inline constexpr bool kHotShortForm = true;
 

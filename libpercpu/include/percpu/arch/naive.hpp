@@ -46,11 +46,5 @@ inline void write(T value) noexcept {
 
 // Hot variables are plain globals too.
 inline constexpr bool kHotShortForm = false;
-template <typename T, T* S>
-inline T hot_read() noexcept { return *S; }
-template <typename T, T* S>
-inline void hot_write(T value) noexcept { *S = value; }
-template <typename T, T* S>
-inline T* hot_current_ptr() noexcept { return S; }
 
 }  // namespace percpu::arch

@@ -242,13 +242,7 @@ inline T* current_ptr_at(uintptr_t d) noexcept {
 // The ordinary access is already one %gs instruction at any template offset below 2 GiB, so a
 // hot variable uses the same sequences in every model: it only lives at the template's front.
 namespace percpu::arch {
-inline constexpr bool kHotShortForm = false;
-template <typename T, T* S>
-inline T hot_read() noexcept { return read<T, S>(); }
-template <typename T, T* S>
-inline void hot_write(T value) noexcept { write<T, S>(value); }
-template <typename T, T* S>
-inline T* hot_current_ptr() noexcept { return current_ptr<T, S>(); }
+inline constexpr bool kHotShortForm = false;  // the generic layer uses read/write/current_ptr
 }  // namespace percpu::arch
 
 namespace percpu::detail {
