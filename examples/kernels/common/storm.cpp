@@ -171,7 +171,7 @@ extern "C" [[noreturn]] void example_boot_cpu() {
   console::put("\ntimer: ");
   console::put(storm::kTimerDescription);
   console::put("\n");
-  const size_t cpus = percpu::init();
+  const size_t cpus = percpu::init().cpu_count;
   g_period = platform::ticks_per_second() * kPeriodUs / 1000000;
   __atomic_store_n(&example_release_cpus, 1u, __ATOMIC_RELEASE);
   const size_t running = platform::start_secondary_cpus(cpus);
