@@ -44,29 +44,18 @@ def _read_uint(address, size):
 
 
 def _inspect(path):
-    """(layout, kind): kind is "percpu", "rust" or "linux"."""
+    """(layout, kind): kind is "percpu", "rust" or "linux" (the checker recognises the Rust crate's
+    layout itself: Layout.kind "rust-crate", with the crate's stride and CPU count)."""
     try:
         layout = percpu.inspect(path)
         if layout.template_size or layout.variables:
-            # The Rust crate's script puts every area inside .percpu and defines no stride symbol.
-            rust = _symbol_address("_percpu_stride") is None and _rust_stride(layout) is not None
-            return layout, "rust" if rust else "percpu"
+            return layout, "rust" if layout.kind == "rust-crate" else "percpu"
         linux = percpu.inspect(path, profile="linux")
     except percpu.Error as error:
         raise gdb.GdbError("percpu: {}".format(error))
     if linux.template_size or linux.variables:
         return linux, "linux"
     raise gdb.GdbError("percpu: {} has no per-CPU template (neither .percpu nor .data..percpu)".format(path))
-
-
-def _rust_stride(layout):
-    """The Rust crate's stride (its template rounded up to 64 bytes) when .percpu holds more than
-    one such area, else None."""
-    start, end = _symbol_address("_percpu_load_start"), _symbol_address("_percpu_load_end")
-    if start is None or end is None or end < start:
-        return None
-    stride = max(64, (end - start + 63) // 64 * 64)
-    return stride if layout.template_size >= 2 * stride else None
 
 
 class Kernel:
@@ -77,9 +66,6 @@ class Kernel:
         self.layout, self.kind = _inspect(path)
         layout = self.layout
         self.stride, self.areas_start, self.cpu_count = layout.stride, layout.areas_start, layout.cpu_count
-        if self.kind == "rust":
-            self.stride = _rust_stride(layout)
-            self.cpu_count = layout.template_size // self.stride
         self.by_name = {}
         for v in layout.variables:
             for key in (v.name, v.symbol, v.name[len("__PERCPU_"):] if v.name.startswith("__PERCPU_") else None):
