@@ -20,8 +20,8 @@ def junit(cli, elf, *extra):
     return done.returncode, ET.fromstring(done.stdout)
 
 
-def rules_of(cli, elf):
-    done = run([cli.check, str(elf), "--format", "json"])
+def rules_of(cli, elf, *extra):
+    done = run([cli.check, str(elf), "--format", "json", *extra])
     return json.loads(done.stdout)["rules"]
 
 
@@ -35,7 +35,7 @@ def test_passing_elf_one_testcase_per_rule(cli, plain_kernel):
     code, root = junit(cli, plain_kernel.elf, "--cpus", "4")
     assert code == 0
     suite, testcases = cases(root)
-    rules = rules_of(cli, plain_kernel.elf)
+    rules = rules_of(cli, plain_kernel.elf, "--cpus", "4")
     assert [c.get("name") for c in testcases] == [r["id"] for r in rules]
     assert int(suite.get("tests")) == len(rules) == len(testcases)
     assert suite.get("failures") == "0" and root.get("failures") == "0"
@@ -49,7 +49,7 @@ def test_failing_elf_carries_message_and_hint(cli, builder):
     code, root = junit(cli, broken.elf, "--cpus", "4")
     assert code == 1
     suite, testcases = cases(root)
-    rules = rules_of(cli, broken.elf)
+    rules = rules_of(cli, broken.elf, "--cpus", "4")
     assert len(testcases) == len(rules) == int(suite.get("tests"))
     failed = {c.get("name"): c.find("failure") for c in testcases if c.find("failure") is not None}
     assert "template.progbits" in failed
