@@ -30,7 +30,7 @@ struct Names {
   const char* stride;      // absolute symbol: distance between two CPUs' areas; may be nullptr
 };
 
-// The project's own layout (and the seeds' symbol names, so seed users feel at home).
+// The project's own layout, with the Rust crate `percpu`'s symbol names, so its users feel at home.
 inline constexpr Names kPercpuNames{".percpu",           "_percpu_start",      "_percpu_end",
                                     "_percpu_load_start", "_percpu_load_end", "_percpu_stride"};
 
@@ -66,7 +66,7 @@ inline constexpr const char* kStorageNamespace = "percpu_storage";
 // Where the template lives in the virtual address space.
 enum class AddressModel : uint8_t {
   // The template is linked at VMA 0 and loaded at _percpu_start: a variable's symbol value IS
-  // its offset in every area, and the per-CPU register holds the area base. The seeds' layout.
+  // its offset in every area, and the per-CPU register holds the area base. The Rust crate `percpu`'s model.
   zero,
   // The template is linked at its load address (_percpu_load_start == _percpu_start): the
   // per-CPU register holds (area base - _percpu_load_start), so that register + the variable's
