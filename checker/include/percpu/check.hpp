@@ -136,47 +136,48 @@ class ElfError : public percpu::Error {
 };
 
 // "0x1f": how the reports, the messages and the Python reprs write addresses and sizes.
-std::string hex(uint64_t value);
+[[nodiscard]] std::string hex(uint64_t value);
 
 // The ids of every rule, in the order they run and are reported.
-const std::vector<std::string>& rule_ids();
+[[nodiscard]] const std::vector<std::string>& rule_ids();
 
 // Errors (percpu/error.hpp): ElfError, percpu::IoError for the file, percpu::InvalidArgument for
 // the options (cpus out of range).
 
 // The layout of the file (no verdict).
-Layout inspect(const std::string& path, const Options& options);
+[[nodiscard]] Layout inspect(const std::string& path, const Options& options);
 
 // The layout and every rule's outcome.
-Report check(const std::string& path, const Options& options);
+[[nodiscard]] Report check(const std::string& path, const Options& options);
 
 // check() on bytes in memory (unit tests, fuzzers); name stands for the file in messages.
-Report check_bytes(const uint8_t* data, size_t size, const std::string& name, const Options& options);
+[[nodiscard]] Report check_bytes(const uint8_t* data, size_t size, const std::string& name,
+                                 const Options& options);
 
 // The CLI's outputs: --format json (schema "percpu-check/1", docs/percpu-check.md) and the table.
-std::string to_json(const Report& report);
-std::string to_text(const Report& report);
+[[nodiscard]] std::string to_json(const Report& report);
+[[nodiscard]] std::string to_text(const Report& report);
 // Only the failing rules' lines of the table (--quiet).
-std::string failures_to_text(const Report& report);
+[[nodiscard]] std::string failures_to_text(const Report& report);
 // to_json(report) written to out as it is produced (no document tree, no string of it all: the
 // CLI's --format json, whose memory stays bounded with a million variables).
 void write_json(std::ostream& out, const Report& report);
 void write_text(std::ostream& out, const Report& report);  // to_text(report), streamed likewise
 // The "kind" of a layout in reports and JSON: "percpu", "rom", "rust-crate", "linux".
-const char* kind_name(LayoutKind kind);
+[[nodiscard]] const char* kind_name(LayoutKind kind);
 // The "layout" member of that document, and one of its "variables" (Python's to_dict()).
-std::string to_json(const Layout& layout);
-std::string to_json(const Variable& variable);
+[[nodiscard]] std::string to_json(const Layout& layout);
+[[nodiscard]] std::string to_json(const Variable& variable);
 
 // The layout as a picture (docs/percpu-check.md, "The picture"): the template drawn as 64-byte
 // cache lines, one <g> with a <title> per variable, padding and false-sharing hints in colour,
 // the stride and the areas. A static SVG document (no scripts, fonts, links or images), and an
 // HTML page around it with the verdict and a legend (--format svg / html).
-std::string to_svg(const Layout& layout);
-std::string to_html(const Report& report);
+[[nodiscard]] std::string to_svg(const Layout& layout);
+[[nodiscard]] std::string to_html(const Report& report);
 
 // --format junit: a JUnit XML report, one testcase per rule (rule_ids() order); a failure carries
 // each finding's message and hint, a skipped rule its reason (docs/percpu-check.md).
-std::string to_junit(const Report& report);
+[[nodiscard]] std::string to_junit(const Report& report);
 
 }  // namespace percpu::check

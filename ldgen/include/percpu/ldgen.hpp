@@ -51,15 +51,15 @@ class ScriptError : public percpu::Error {
 // The two lines shown under an error: "  <line>\n  <caret>^\n". Control bytes and invalid UTF-8
 // are shown as \xHH, a line longer than 120 bytes is cut around the column ("..."), and tabs are
 // kept in the caret line so that the caret stands under the column in any terminal.
-std::string excerpt(std::string_view line, unsigned column);
+[[nodiscard]] std::string excerpt(std::string_view line, unsigned column);
 
 // The script with the block injected (or an ldgen block already present replaced).
-std::string inject(std::string_view script, const InjectOptions& options);
+[[nodiscard]] std::string inject(std::string_view script, const InjectOptions& options);
 
 // The block alone, for scripts kept by hand: the plain shape (no PHDRS, no MEMORY) for an
 // identity-mapped script, i.e. the template is loaded at _percpu_start; its areas section keeps
 // the sections after it at LMA == VMA. Paste it inside SECTIONS, after the initialized data.
-std::string emit_fragment(const InjectOptions& options);
+[[nodiscard]] std::string emit_fragment(const InjectOptions& options);
 
 struct BlockInfo {
   bool present = false;         // the script has a .percpu output section
@@ -73,7 +73,7 @@ struct BlockInfo {
 };
 
 // What the script holds now. Throws ScriptError on a syntax error.
-BlockInfo inspect_block(std::string_view script, const std::string& source_name);
+[[nodiscard]] BlockInfo inspect_block(std::string_view script, const std::string& source_name);
 
 // Whether the script already holds exactly the block inject() would write (percpu-ldgen --check).
 enum class BlockState {
@@ -88,11 +88,11 @@ struct BlockCheck {
   BlockInfo found;  // what the script holds
   bool up_to_date() const { return state == BlockState::up_to_date; }
 };
-BlockCheck check_block(std::string_view script, const InjectOptions& options);
+[[nodiscard]] BlockCheck check_block(std::string_view script, const InjectOptions& options);
 
 // One line saying why a check failed, starting with the file ("k.ld: no percpu-ldgen block",
 // "k.ld: the block is for cpus=4 vma=zero, wanted cpus=8 vma=zero", ...); empty when up to date.
 // The CLI and Python print this text.
-std::string describe(const BlockCheck& check, const InjectOptions& options);
+[[nodiscard]] std::string describe(const BlockCheck& check, const InjectOptions& options);
 
 }  // namespace percpu::ldgen

@@ -24,7 +24,7 @@ inline constexpr std::size_t kMaxScriptBytes = std::size_t{64} << 20;
 using FileError = percpu::IoError;
 
 // The whole file at `path` ("-": standard input), at most kMaxScriptBytes.
-std::string read_script(const std::string& path);
+[[nodiscard]] std::string read_script(const std::string& path);
 
 struct WriteOptions {
   // A regular file with other hard links is refused (replacing it would split the links); with
