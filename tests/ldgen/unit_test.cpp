@@ -199,7 +199,7 @@ TEST_P(Fixtures, UntouchedTextRoundTripsByteForByte) {
     o.cpus = 3;
     o.vma = model;
     if (std::string(GetParam()) == "hypervisor-phdrs.ld" && model == percpu::layout::AddressModel::zero) {
-      EXPECT_THROW(ld::inject(src, o), ld::ScriptError);  // FILEHDR PHDRS: no room below VMA 0
+      EXPECT_THROW(static_cast<void>(ld::inject(src, o)), ld::ScriptError);  // FILEHDR PHDRS: no room below VMA 0
       continue;
     }
     const std::string out = ld::inject(src, o);
@@ -228,11 +228,11 @@ INSTANTIATE_TEST_SUITE_P(All, Fixtures,
 
 TEST(Inject, OptionsAreValidated) {
   ld::InjectOptions o;
-  EXPECT_THROW(ld::inject("SECTIONS { .data : { } }", o), percpu::InvalidArgument);
+  EXPECT_THROW(static_cast<void>(ld::inject("SECTIONS { .data : { } }", o)), percpu::InvalidArgument);
   o.cpus = 1;
   o.after = ".data";
   o.before = ".bss";
-  EXPECT_THROW(ld::inject("SECTIONS { .data : { } }", o), percpu::InvalidArgument);
+  EXPECT_THROW(static_cast<void>(ld::inject("SECTIONS { .data : { } }", o)), percpu::InvalidArgument);
 }
 
 TEST(Inject, DamagedBlocksAreRefused) {
@@ -240,10 +240,10 @@ TEST(Inject, DamagedBlocksAreRefused) {
   o.cpus = 2;
   const std::string good = ld::inject("SECTIONS { .data : { *(.data) } .bss : { *(.bss) } }", o);
   const std::string no_end = good.substr(0, good.find(percpu::layout::kBlockEndMarker));
-  EXPECT_THROW(ld::inject(no_end + "}", o), ld::ScriptError);
+  EXPECT_THROW(static_cast<void>(ld::inject(no_end + "}", o)), ld::ScriptError);
   std::string two = good;
   two.insert(two.rfind('}'), std::string(percpu::layout::kBlockBeginMarker) + " cpus=2 vma=zero */");
-  EXPECT_THROW(ld::inject(two, o), ld::ScriptError);
+  EXPECT_THROW(static_cast<void>(ld::inject(two, o)), ld::ScriptError);
 }
 
 TEST(Fragment, IsTheBlockAlone) {
@@ -335,7 +335,7 @@ TEST(Inspect, HandWrittenBlocksArePresentButNotOwned) {
   EXPECT_TRUE(info.present);
   EXPECT_FALSE(info.owned_by_ldgen);
   EXPECT_EQ(info.cpus, 0u);
-  EXPECT_THROW(ld::inspect_block("SECTIONS {", "bad.ld"), ld::ScriptError);
+  EXPECT_THROW(static_cast<void>(ld::inspect_block("SECTIONS {", "bad.ld")), ld::ScriptError);
 }
 
 TEST(Lexer, CommentsEndWordsAndNulIsNotAWordCharacter) {
@@ -346,5 +346,5 @@ TEST(Lexer, CommentsEndWordsAndNulIsNotAWordCharacter) {
   EXPECT_THROW(lex.next(d::LexMode::script), ld::ScriptError);  // the NUL
   // The fuzzer's find: a NUL glued "/*" into a word, so the parser and the marker scan disagreed.
   const std::string nul = std::string("SECTIONS { .text : { *(.text) } :t") + '\0' + "/*\n.data : { } */ }";
-  EXPECT_THROW(ld::inspect_block(nul, "nul"), ld::ScriptError);
+  EXPECT_THROW(static_cast<void>(ld::inspect_block(nul, "nul")), ld::ScriptError);
 }
