@@ -243,7 +243,7 @@ void use_phdrs(Plan& plan, Index prev) {
   const std::string areas = fresh("percpu_next");
   plan.shape.areas_phdrs = " :" + areas;
   std::string headers = "\n  " + plan.shape.phdr + " PT_LOAD FLAGS(6);\n  " + areas + " PT_LOAD FLAGS(6);";
-  if (plan.shape.regions && plan.shape.delta) {  // the padding before the template: a third one
+  if (plan.shape.regions) {  // the padding before the template: a third one
     const std::string pad = fresh("percpu_pad");
     plan.shape.pad_phdr = " :" + pad;
     headers = "\n  " + pad + " PT_LOAD FLAGS(6);" + headers;
