@@ -218,3 +218,55 @@ def test_phdrs_orphan_does_not_join_the_template_segment(tmp_path, objs):
     assert template_segment_sections(elf)[1] > 0x200000
     r = check(elf)
     assert r.returncode == 1 and "segments.template_alone" in r.stdout, r.stdout
+
+
+# .data is stored in FLASH; .bss names the data header, so the block would follow .bss.
+FLASH_PHDRS = """\
+ENTRY(_start)
+MEMORY
+{
+  FLASH (rx) : ORIGIN = 0x200000, LENGTH = 1M
+  RAM (rwx) : ORIGIN = 0x4000000, LENGTH = 16M
+}
+PHDRS
+{
+  text PT_LOAD;
+  data PT_LOAD;
+}
+SECTIONS
+{
+  .text : { *(.text .text.*) } > FLASH :text
+  .rodata : { *(.rodata .rodata.*) } > FLASH :text
+  .data : { *(.data .data.*) } > RAM AT> FLASH :data
+  .bss (NOLOAD) : { *(.bss .bss.*) *(COMMON) } > RAM :data
+}
+"""
+
+
+@pytest.mark.parametrize("model", ["zero", "delta"])
+def test_image_after_an_unloaded_section_is_refused_with_the_way_out(tmp_path, objs, model):
+    # After '.bss > RAM' the template's image would be stored in RAM, where nothing puts it on a
+    # flash device (and storing it in FLASH overlaps .bss's load range: lld refuses that).
+    (tmp_path / "flash.ld").write_text(FLASH_PHDRS)
+    r = subprocess.run([LDGEN, str(tmp_path / "flash.ld"), "--cpus", str(CPUS), "--vma", model],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and r.stdout == "", r.stderr
+    first = r.stderr.splitlines()[0]
+    assert re.match(r".*flash\.ld:\d+:\d+: error: the block would follow '\.bss', which is loaded nowhere, while "
+                    r"'\.data' before it is stored in region FLASH.*pass --after \.data", first), first
+    # The way out it names: .bss in a header of its own, and the block after .data.
+    fixed = FLASH_PHDRS.replace("  data PT_LOAD;\n", "  data PT_LOAD;\n  bss PT_LOAD;\n").replace(
+        "*(COMMON) } > RAM :data", "*(COMMON) } > RAM :bss")
+    (tmp_path / "fixed.ld").write_text(fixed)
+    r = subprocess.run([LDGEN, str(tmp_path / "fixed.ld"), "--cpus", str(CPUS), "--vma", model, "--after", ".data",
+                        "-o", str(tmp_path / "percpu.ld")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for linker in LINKERS:
+        elf = tmp_path / f"{linker}.elf"
+        r = link(linker, tmp_path / "percpu.ld", [objs["vars"]], elf)
+        assert r.returncode == 0, (linker, r.stderr)
+        assert check(elf).returncode == 0, (linker, check(elf).stdout)
+        with open(elf, "rb") as f:
+            e = ELFFile(f)
+            image = symbols(e)["_percpu_image"]["st_value"]
+        assert 0x200000 <= image < 0x300000, (linker, hex(image))  # in FLASH
