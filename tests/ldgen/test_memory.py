@@ -4,6 +4,7 @@ FLASH), and PHDRS with an orphan section. Each is linked with GNU ld, ld.lld 14 
 checked by percpu-check; each has a control: the block in the order ldgen wrote before (areas,
 then the template; no pad) fails the way it did.
 Environment: PERCPU_LDGEN, PERCPU_CHECK."""
+import json
 import os
 import re
 import subprocess
@@ -270,3 +271,19 @@ def test_image_after_an_unloaded_section_is_refused_with_the_way_out(tmp_path, o
             e = ELFFile(f)
             image = symbols(e)["_percpu_image"]["st_value"]
         assert 0x200000 <= image < 0x300000, (linker, hex(image))  # in FLASH
+
+
+def test_noload_template_in_ram_fails_only_its_rule(tmp_path, objs):
+    # A NOLOAD template stored in RAM: GNU ld gives it the load address where the areas then start.
+    # percpu-check reports the one mistake (template.progbits), not a segment over CPU 0's area too.
+    text = inject(tmp_path, RAM_ONLY)
+    twin, n = re.subn(r"(?m)^  \.percpu 0x0 :", "  .percpu 0x0 (NOLOAD) :", text)
+    assert n == 1
+    (tmp_path / "noload.ld").write_text(twin)
+    for linker in LINKERS:
+        elf = tmp_path / f"noload-{linker}.elf"
+        r = link(linker, tmp_path / "noload.ld", [objs["vars"]], elf)
+        assert r.returncode == 0, (linker, r.stderr)
+        r = subprocess.run([CHECK, str(elf), "--cpus", str(CPUS), "--format", "json"], capture_output=True, text=True)
+        failed = {rule["id"] for rule in json.loads(r.stdout)["rules"] if rule["status"] == "fail"}
+        assert r.returncode == 1 and failed == {"template.progbits"}, (linker, failed)
