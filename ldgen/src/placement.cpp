@@ -200,7 +200,6 @@ void use_regions(Plan& plan) {
     plan.lexer.fail(plan.where, "MEMORY region " + plan.s.region_at_zero.front() +
                                     " starts at address 0, where the zero address model links the template "
                                     "(.percpu at VMA 0 would overlap it); pass --vma delta");
-  refuse_image_after_unloaded(plan);
   plan.shape.regions = true;
   plan.shape.region = plan.prev->region;
   plan.shape.load_region = plan.prev->lma_region.empty() ? plan.prev->region : plan.prev->lma_region;
@@ -316,6 +315,7 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
                             return !sec.phdrs.empty();
                           });
   if (uses_phdrs) use_phdrs(plan, p.prev);
+  if (uses_regions) refuse_image_after_unloaded(plan);  // after the PHDRS refusals, which came first
   plan.edits.push_back({p.at, render_block(plan.shape)});
   refuse_conditional_edits(plan.edits, lexer);
   return plan.edits;
