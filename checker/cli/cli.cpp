@@ -43,11 +43,11 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
   auto* cpus_opt = cli::add_cpus_option(app, cpus, "the CPU count the areas must hold");
   app.add_option("--profile", profile, "names of the layout: percpu (default) or linux (.data..percpu)")
       ->check(CLI::IsMember({"percpu", "linux"}));
-  app.add_option("--section", options.section, "the template section (default: the profile's)");
-  app.add_option("--start-symbol", options.start_symbol, "base of CPU 0's area (default _percpu_start)");
-  app.add_option("--end-symbol", options.end_symbol, "end of the reserved areas (default _percpu_end)");
-  app.add_option("--load-start-symbol", options.load_start_symbol, "first byte of the template (default _percpu_load_start)");
-  app.add_option("--load-end-symbol", options.load_end_symbol, "end of the template (default _percpu_load_end)");
+  app.add_option("--section", options.names.section, "the template section (default: the profile's)");
+  app.add_option("--start-symbol", options.names.start, "base of CPU 0's area (default _percpu_start)");
+  app.add_option("--end-symbol", options.names.end, "end of the reserved areas (default _percpu_end)");
+  app.add_option("--load-start-symbol", options.names.load_start, "first byte of the template (default _percpu_load_start)");
+  app.add_option("--load-end-symbol", options.names.load_end, "end of the template (default _percpu_load_end)");
   app.add_option("--hot", options.hot, "a hot variable (name or glob pattern; repeatable): false-sharing hints")
       ->allow_extra_args(false);
   app.add_option("--percpu-symbol", options.percpu_symbols,

@@ -121,7 +121,7 @@ TEST(Rules, MissingEndSymbol) {
     }
   }
   Options renamed = cpus(4);
-  renamed.end_symbol = "_areas_end";
+  renamed.names.end = "_areas_end";
   EXPECT_TRUE(percpu::check::check(fixture::link_x86_64(script, "no-end"), renamed).ok()) << "--end-symbol names it";
 }
 
