@@ -7,8 +7,9 @@
 #include "app.hpp"
 #include "check_cli.hpp"
 #include "exit_codes.hpp"
+#include "report_error.hpp"
 #include "percpu/check.hpp"
-#include "percpu/ldgen_files.hpp"
+#include "percpu/files.hpp"
 
 #ifndef PERCPU_VERSION
 #define PERCPU_VERSION "unknown"
@@ -86,33 +87,14 @@ int run(const Command& command, std::ostream& out) {
     write_report(command, report, out);
     out.flush();
   } else {
-    // The same file rules as percpu-ldgen's -o (docs/ldgen.md, "Files"): a regular file is replaced
-    // atomically with its owner and mode, a symlink is written through, a FIFO or device is written
-    // directly; a failure leaves the destination as it was and is exit 2.
+    // The file rules both tools share (percpu/files.hpp, docs/ldgen.md "Files"): a regular file is
+    // replaced atomically with its owner and mode, a symlink is written through, a FIFO or device is
+    // written directly; a failure leaves the destination as it was and is exit 2.
     std::ostringstream text;
     write_report(command, report, text);
-    percpu::ldgen::write_script(command.output, text.str(), {});
+    percpu::write_file(command.output, text.str(), {});
   }
   return report.ok() ? cli::kExitOk : cli::kExitCheckFailed;
-}
-
-// The core's errors, worded for the terminal: the one place that maps them to exit codes.
-int report_error(std::exception_ptr thrown, const std::string& file, std::ostream& err) {
-  try {
-    std::rethrow_exception(thrown);
-  } catch (const InvalidArgument& e) {
-    err << "percpu-check: " << e.what() << '\n';
-    return cli::kExitUsage;
-  } catch (const percpu::Error& e) {  // ElfError, IoError: what() names the file
-    err << "percpu-check: " << e.what() << '\n';
-    return cli::kExitBadInput;
-  } catch (const std::exception& e) {
-    err << "percpu-check: " << file << ": " << e.what() << '\n';
-    return cli::kExitBadInput;
-  } catch (...) {
-    err << "percpu-check: " << file << ": unexpected error\n";
-    return cli::kExitBadInput;
-  }
 }
 
 }  // namespace
@@ -123,7 +105,8 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   try {
     return run(command, out);
   } catch (...) {
-    return report_error(std::current_exception(), command.file, err);
+    // percpu-check offers no flag that gets past an error: no remedy is worded.
+    return cli::report_error(std::current_exception(), {"percpu-check: ", command.file + ": ", nullptr}, err);
   }
 }
 

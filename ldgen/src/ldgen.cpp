@@ -66,8 +66,8 @@ std::optional<ScriptError> hand_edit(std::string_view script, const detail::Owne
                            percpu::layout::to_string(owned.vma_delta ? percpu::layout::AddressModel::delta
                                                                      : percpu::layout::AddressModel::zero) +
                            " from this line on (text edited between its markers, or the script around them "
-                           "changed); pass --force to discard them and write them again";
-  if (!owned.block_found) return original.error_at(owned.removed.front().begin, what);
+                           "changed); forcing discards them and writes them again";
+  if (!owned.block_found) return original.error_at(owned.removed.front().begin, what, Remedy::force);
   InjectOptions recorded = options;
   recorded.cpus = owned.cpus;
   recorded.reserve = owned.reserve;
@@ -78,9 +78,9 @@ std::optional<ScriptError> hand_edit(std::string_view script, const detail::Owne
     const std::string expected = render(owned, recorded, owned.stripped_block_offset(), uses_crlf(script));
     const size_t differs = first_different_line(script, expected);
     if (differs == std::string_view::npos) return std::nullopt;
-    return original.error_at(differs, what);
+    return original.error_at(differs, what, Remedy::force);
   } catch (const ScriptError&) {
-    return original.error_at(owned.block_begin, what);
+    return original.error_at(owned.block_begin, what, Remedy::force);
   }
 }
 

@@ -32,7 +32,7 @@ ldgen::InjectOptions inject_options(py::handle cpus, const std::optional<std::st
 // ScriptError -> percpu.LinkerScriptError carrying the same text and the position.
 void set_script_error(const ldgen::ScriptError& error) {
   PyObject* type = error_types().script_error;
-  py::object instance = py::reinterpret_borrow<py::object>(type)(to_str(error.what()));
+  py::object instance = py::reinterpret_borrow<py::object>(type)(to_str(message_of(error)));
   instance.attr("file") = to_str(error.file());
   instance.attr("line") = error.line();
   instance.attr("column") = error.column();

@@ -68,7 +68,7 @@ py::object instance_of(PyObject* type, const std::string& message) {
 void set_io_error(const percpu::IoError& error, PyObject* other_type, PyObject* missing_type) {
   PyObject* type = error.error_number() == ENOENT ? missing_type : other_type;
   if (error.error_number() == EISDIR && other_type == g_errors.file_error) type = g_errors.directory_error;
-  py::object instance = instance_of(type, error.what());
+  py::object instance = instance_of(type, message_of(error));
   if (error.error_number() != 0) {
     instance.attr("errno") = error.error_number();
     instance.attr("strerror") = std::strerror(error.error_number());
@@ -82,20 +82,30 @@ void translate_common_errors(std::exception_ptr thrown) {
   try {
     if (thrown) std::rethrow_exception(thrown);
   } catch (const percpu::InvalidArgument& error) {
-    py::object instance = instance_of(g_errors.usage_error, error.what());
+    py::object instance = instance_of(g_errors.usage_error, message_of(error));
     instance.attr("field") = error.field();
     instance.attr("value") = to_str(error.value());
     set_error(g_errors.usage_error, instance);
   } catch (const percpu::IoError& error) {
     set_io_error(error, g_errors.file_error, g_errors.missing_file_error);
   } catch (const percpu::Error& error) {
-    set_error(g_errors.error, instance_of(g_errors.error, error.what()));
+    set_error(g_errors.error, instance_of(g_errors.error, message_of(error)));
   }
 }
 
 }  // namespace
 
 const ErrorTypes& error_types() { return g_errors; }
+
+std::string message_of(const percpu::Error& error) {
+  switch (error.remedy()) {
+    case percpu::Remedy::choose_place: return error.what() + std::string(" (pass after='NAME' or before='NAME')");
+    case percpu::Remedy::delta_model: return error.what() + std::string(" (pass vma='delta')");
+    case percpu::Remedy::force:  // the Python API has no force: nothing it could pass
+    case percpu::Remedy::none: break;
+  }
+  return error.what();
+}
 
 void raise_io_error(const percpu::IoError& error, PyObject* other_type, PyObject* missing_type) {
   set_io_error(error, other_type, missing_type);
