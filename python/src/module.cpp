@@ -112,30 +112,30 @@ void raise_io_error(const percpu::IoError& error, PyObject* other_type, PyObject
   throw py::error_already_set();
 }
 
-unsigned cpu_count(py::handle value) {
-  // bool is an int in Python; True is not a CPU count.
+namespace {
+
+// An int (not a bool: True is no count) from min to max; anything else is InvalidArgument for field.
+uint64_t int_in_range(py::handle value, const char* field, uint64_t min, uint64_t max, const std::string& requirement) {
   if (!PyLong_Check(value.ptr()) || PyBool_Check(value.ptr())) {
     const std::string type = py::str(py::type::handle_of(value).attr("__name__"));
-    throw percpu::InvalidArgument("cpus", py::repr(value).cast<std::string>() + " (" + type + ")", "an int");
+    throw percpu::InvalidArgument(field, py::repr(value).cast<std::string>() + " (" + type + ")", "an int");
   }
   int overflow = 0;
   const long long number = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
-  if (overflow != 0 || number < 1 || static_cast<unsigned long long>(number) > percpu::kMaxCpus)
-    throw percpu::InvalidArgument("cpus", py::str(value).cast<std::string>(), percpu::cpu_count_requirement());
-  return static_cast<unsigned>(number);
+  if (overflow != 0 || number < 0 || static_cast<uint64_t>(number) < min || static_cast<uint64_t>(number) > max)
+    throw percpu::InvalidArgument(field, py::str(value).cast<std::string>(), requirement);
+  return static_cast<uint64_t>(number);
+}
+
+}  // namespace
+
+unsigned cpu_count(py::handle value) {
+  return static_cast<unsigned>(int_in_range(value, "cpus", 1, percpu::kMaxCpus, percpu::cpu_count_requirement()));
 }
 
 uint64_t reserve_size(py::handle value) {
-  if (!PyLong_Check(value.ptr()) || PyBool_Check(value.ptr())) {
-    const std::string type = py::str(py::type::handle_of(value).attr("__name__"));
-    throw percpu::InvalidArgument("reserve", py::repr(value).cast<std::string>() + " (" + type + ")", "an int");
-  }
-  int overflow = 0;
-  const long long number = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
-  if (overflow != 0 || number < 0 || static_cast<unsigned long long>(number) > percpu::layout::kMaxReserve)
-    throw percpu::InvalidArgument("reserve", py::str(value).cast<std::string>(),
-                                  "between 0 and " + std::to_string(percpu::layout::kMaxReserve) + " bytes");
-  return static_cast<uint64_t>(number);
+  return int_in_range(value, "reserve", 0, percpu::layout::kMaxReserve,
+                      "between 0 and " + std::to_string(percpu::layout::kMaxReserve) + " bytes");
 }
 
 std::optional<unsigned> optional_cpu_count(py::handle value) {
