@@ -54,3 +54,13 @@ def test_core_library_alone(tool, tmp_path):
     assert cli11_symbols(core) == []
     assert all(cli11_symbols(lib) == [] for lib in extra if lib.endswith(".a"))
     assert cli11_symbols(os.environ[cli_var]), "control: the CLI archive uses CLI11"
+
+
+def test_checker_command_line_does_not_use_ldgen():
+    # percpu-check's --output writes with the shared file rules (percpu::files), not percpu-ldgen's
+    # library: its command line refers to nothing of percpu::ldgen. The ldgen CLI is the control.
+    def ldgen_symbols(archive):
+        done = subprocess.run(["nm", "-C", archive], capture_output=True, text=True, check=True)
+        return [line for line in done.stdout.splitlines() if "percpu::ldgen::" in line]
+    assert ldgen_symbols(os.environ["PERCPU_CHECKER_CLI"]) == []
+    assert ldgen_symbols(os.environ["PERCPU_LDGEN_CLI"]), "control: the ldgen CLI uses percpu::ldgen"
