@@ -188,7 +188,7 @@ void write_style(std::ostream& o) {
 int write_heading(std::ostream& o, const Layout& l, int y) {
   const uint64_t lines = l.template_size / kLine + (l.template_size % kLine != 0);
   o << "<text class=\"head\" x=\"10\" y=\"" << y << "\">per-CPU layout: " << xml(l.arch) << ", "
-    << (l.model == percpu::layout::AddressModel::delta ? "delta" : "zero") << " model, " << l.variables.size()
+    << percpu::layout::to_string(l.model) << " model, " << l.variables.size()
     << " variables, template " << l.template_size << " bytes (" << lines << " cache line" << (lines == 1 ? "" : "s")
     << "), align " << l.template_align << "</text>\n";
   y += 18;

@@ -173,7 +173,7 @@ std::string render_regions_delta(const BlockShape& b, const std::string& n) {
 std::string render_block(const BlockShape& b) {
   const std::string n = std::to_string(b.cpus);
   std::string out = std::string(kBlockLead) + l::kBlockBeginMarker + " cpus=" + n +
-                    " vma=" + (b.delta ? "delta" : "zero") +
+                    " vma=" + l::to_string(b.model()) +
                     (b.reserve ? " reserve=" + std::to_string(b.reserve) : "") + " */\n";
   if (!b.regions) out += render_plain(b, n);
   else if (b.delta) out += render_regions_delta(b, n);

@@ -63,15 +63,14 @@ std::optional<ScriptError> hand_edit(std::string_view script, const detail::Owne
   if (owned.removed.empty()) return std::nullopt;
   const std::string what = "percpu-ldgen's insertions differ from what it writes here for cpus=" +
                            std::to_string(owned.cpus) + " vma=" +
-                           percpu::layout::to_string(owned.vma_delta ? percpu::layout::AddressModel::delta
-                                                                     : percpu::layout::AddressModel::zero) +
+                           percpu::layout::to_string(owned.vma) +
                            " from this line on (text edited between its markers, or the script around them "
                            "changed); forcing discards them and writes them again";
   if (!owned.block_found) return original.error_at(owned.removed.front().begin, what, Remedy::force);
   InjectOptions recorded = options;
   recorded.cpus = owned.cpus;
   recorded.reserve = owned.reserve;
-  recorded.vma = owned.vma_delta ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
+  recorded.vma = owned.vma;
   recorded.after.clear();
   recorded.before.clear();
   try {
@@ -125,7 +124,7 @@ BlockInfo inspect_block(std::string_view script, const std::string& source_name)
   if (info.owned_by_ldgen) {
     info.cpus = owned.cpus;
     info.reserve = owned.reserve;
-    info.vma = owned.vma_delta ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
+    info.vma = owned.vma;
     InjectOptions options;
     options.cpus = owned.cpus;
     options.reserve = owned.reserve;
