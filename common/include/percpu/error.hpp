@@ -5,7 +5,7 @@
 // text the CLIs print after the tool's name. No kind names a command-line flag: the cores are
 // called from C++, from Python and from the CLIs alike. When an option of the call would get past
 // the error, remedy() says which (Remedy), and each front end words it once in its own terms (the
-// CLIs "pass --force", Python "pass force=True").
+// CLIs "pass --vma delta", Python "pass vma='delta'").
 //   percpu::InvalidArgument     an option out of its domain: field, value, what it must be
 //   percpu::IoError             a file that cannot be read or written: path, errno
 //   percpu::SourceError         an input text that cannot be handled at file:line:column; the
