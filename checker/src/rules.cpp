@@ -421,7 +421,10 @@ Outcome areas_no_overlap(const Analysis& a, Verdict& v) {
   }
   // In the ROM/flash model no image is loaded at the areas (init() copies it there from the load
   // region), even when translating the image's LMA by the data's delta lands on the start symbol.
-  const bool template_at_start = !is_rom(a) && a.template_lma && *a.template_lma + delta == start;
+  // Nor is a NOBITS template's (template.progbits reports that one mistake; GNU ld gives a NOLOAD
+  // template stored in RAM the load address where the areas then start).
+  const bool template_at_start = !is_rom(a) && a.tmpl->type != SHT_NOBITS && a.template_lma &&
+                                 *a.template_lma + delta == start;
   for (size_t i = 0; i < a.elf.segments.size(); ++i) {
     const ElfSegment& p = a.elf.segments[i];
     if (p.type != PT_LOAD || p.memsz == 0) continue;

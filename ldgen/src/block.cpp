@@ -132,32 +132,45 @@ std::string render_plain(const BlockShape& b, const std::string& n) {
   return out;
 }
 
-// MEMORY regions, zero model. The areas are a NOLOAD section in the RAM region: inside an
-// output section '.' moves the region's pointer too (an assignment to '.' outside a section does
-// not); its own AT() keeps its load range off the template's image (lld checks overlaps). It
-// comes first: lld puts a section without '> REGION' in its AT> region, where VMA 0 "overflows"
-// it, unless the previous section already moved to another region. The template's image goes to
-// the load region (FLASH), not to _percpu_start: the startup code copies it from _percpu_image
-// into the areas, as it copies .data.
+// The NOLOAD section before the template in the MEMORY shapes: it aligns (ALIGNOF cannot be an
+// ALIGN() attribute, GNU ld wants a constant) and has its own AT() and header, so that its load
+// range stays off the template's image (lld checks overlaps) and the template never joins the
+// previous section's PT_LOAD.
+std::string pad_section(const BlockShape& b) {
+  return "  " + kPad + " (NOLOAD) : AT(ADDR(" + kPad + ")) { . = " + kAlign + "; } > " + b.region + b.pad_phdr + "\n";
+}
+
+// MEMORY regions, zero model: pad, template, areas. The template's image is stored in the load
+// region (FLASH, or RAM itself); percpu::init() copies it from _percpu_image into the areas (the
+// startup code copies nothing for it). The areas are a NOLOAD section in the RAM region: inside
+// an output section '.' moves the region's pointer too (an assignment to '.' outside a section
+// does not), and its own AT() keeps its load range off the template's image.
+// - The pad comes first: lld puts a section after one with the same VMA and AT> regions (.data
+//   > RAM AT> FLASH) into its PT_LOAD, whose VMA-to-LMA delta then gives the VMA-0 template a
+//   load address below the region ("will not fit in region FLASH").
+// - The areas come after the template, so that what follows the block continues from them: GNU
+//   ld gives a later section with an address expression ('.bss ALIGN(4K) : ... > RAM') the
+//   location counter, after the template its VMA-0 end ("not within region RAM"; '_end = .;'
+//   would be that small number too), and ld.lld 19 puts an orphan section after the last
+//   statement of a PHDRS script, in the last section's header: the template's, a PT_LOAD from
+//   address 0 over the whole RAM.
 std::string render_regions_zero(const BlockShape& b, const std::string& n) {
-  std::string out = "  " + kAreas + " (NOLOAD) : AT(ADDR(" + kAreas + ")) {\n    . = " + kAlign + ";\n    " +
-                    kStart + " = .;\n    . += " + kStride + " * " + n + ";\n    " + kEnd + " = .;\n  } > " +
-                    b.region + b.areas_phdrs + "\n";
+  std::string out = pad_section(b);
   out += "  " + kSection + " 0x0 : {\n" + template_body() + "  } AT> " + b.load_region + phdr_suffix(b) + "\n";
   out += kOrphanGuard;
   out += "  " + kImage + " = LOADADDR(" + kSection + ");\n";
   out += stride_rules(b);
+  out += "  " + kAreas + " (NOLOAD) : AT(ADDR(" + kAreas + ")) {\n    . = " + kAlign + ";\n    " + kStart +
+         " = .;\n    . += " + kStride + " * " + n + ";\n    " + kEnd + " = .;\n  } > " + b.region + b.areas_phdrs +
+         "\n";
   return out;
 }
 
-// MEMORY regions, delta model. The template is linked in the RAM region itself: a NOLOAD
-// padding section aligns it (ALIGNOF cannot be an ALIGN() attribute, GNU ld wants a constant).
-// Pad and areas have their own AT() and header, so that their load ranges stay off the
-// template's image (lld checks overlaps). The areas of CPUs 1..N-1 follow the template.
+// MEMORY regions, delta model. The template is linked in the RAM region itself, after the pad.
+// The areas of CPUs 1..N-1 follow the template.
 std::string render_regions_delta(const BlockShape& b, const std::string& n) {
   const bool stored_elsewhere = b.load_region != b.region;
-  std::string out = "  " + kPad + " (NOLOAD) : AT(ADDR(" + kPad + ")) { . = " + kAlign + "; } > " + b.region +
-                    b.pad_phdr + "\n";
+  std::string out = pad_section(b);
   out += "  " + kSection + " : {\n" + template_body() + "  } > " + b.region +
          (stored_elsewhere ? " AT> " + b.load_region : "") + phdr_suffix(b) + "\n";
   out += kOrphanGuard;

@@ -163,6 +163,31 @@ struct Plan {
   std::vector<Edit> edits;
 };
 
+// The template's image is stored in the load region of the section before the block. When that
+// one is zero-initialized and loaded nowhere (the block follows '.bss > RAM' after a PHDRS run, or
+// --after .bss) while the data before it is stored elsewhere ('.data > RAM AT> FLASH', '> VRAM AT>
+// LOAD'), the image would go to RAM, where nothing stores it, or to a virtual address; storing it
+// with the data instead overlaps the zero-initialized section's load range (lld: "load address
+// range overlaps"). Refused: the block belongs after the data.
+void refuse_image_after_unloaded(const Plan& plan) {
+  const Script& s = plan.s;
+  const OutputSection& prev = *plan.prev;
+  if (!is_bss_like(prev) || starts_with(prev.name, ".tdata")) return;
+  auto stored_in = [](const OutputSection& sec) { return sec.lma_region.empty() ? sec.region : sec.lma_region; };
+  for (size_t i = static_cast<size_t>(&prev - s.sections.data()); i-- > 0;) {
+    const OutputSection& data = s.sections[i];
+    if (is_non_alloc(data) || (is_bss_like(data) && !starts_with(data.name, ".tdata")) || data.region != prev.region)
+      continue;
+    if (stored_in(data) != stored_in(prev))
+      plan.lexer.fail(plan.where, "the block would follow '" + prev.name + "', which is loaded nowhere, while '" +
+                                      data.name + "' before it is stored in region " + stored_in(data) +
+                                      ", where the template's image must go too; pass --after " + data.name +
+                                      " (with PHDRS, give the zero-initialized sections after it a program "
+                                      "header of their own)");
+    return;
+  }
+}
+
 // MEMORY regions: the areas go into the region of the section before the block.
 void use_regions(Plan& plan) {
   if (!plan.prev || plan.prev->region.empty())
@@ -247,7 +272,7 @@ void use_phdrs(Plan& plan, Index prev) {
   const std::string areas = fresh("percpu_next");
   plan.shape.areas_phdrs = " :" + areas;
   std::string headers = "\n  " + plan.shape.phdr + " PT_LOAD FLAGS(6);\n  " + areas + " PT_LOAD FLAGS(6);";
-  if (plan.shape.regions && plan.shape.delta) {  // the padding before the template: a third one
+  if (plan.shape.regions) {  // the padding before the template: a third one
     const std::string pad = fresh("percpu_pad");
     plan.shape.pad_phdr = " :" + pad;
     headers = "\n  " + pad + " PT_LOAD FLAGS(6);" + headers;
@@ -296,6 +321,7 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
                             return !sec.phdrs.empty();
                           });
   if (uses_phdrs) use_phdrs(plan, p.prev);
+  if (uses_regions) refuse_image_after_unloaded(plan);  // after the PHDRS refusals, which came first
   plan.edits.push_back({p.at, render_block(plan.shape)});
   refuse_conditional_edits(plan.edits, lexer);
   return plan.edits;

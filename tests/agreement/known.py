@@ -5,13 +5,7 @@ list short and true: every entry names who fixes it and why it happens."""
 import re
 
 # (owner, what the disagreement line matches, why)
-KNOWN = [
-    ("models", r"-mem-(flash|ram|load)-.*percpu-check exit 1: .*(areas\.start_is_load_address|segments\.)",
-     "MEMORY scripts with a flash/load region or RAM only: percpu-check's load-address model is the "
-     "plain one (issue 11, the ROM/flash model)"),
-    ("models", r"-mem-(flash|ram|load)-.*ldgen's script fails to link.*(not within region|output file too large)",
-     "MEMORY scripts: percpu-ldgen's areas or the next section leave the region (issue 11, the ROM/flash model)"),
-]
+KNOWN = []
 
 
 def owner_of(line):

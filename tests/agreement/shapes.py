@@ -1,6 +1,7 @@
 """Linker scripts in the shapes real kernels use, drawn from a seeded random.Random: identity-mapped
 and higher-half, AT() and AT>, MEMORY with a separate flash/load region or RAM only, PHDRS with
-explicit :phdr lists (.bss names :data after the block; FILEHDR PHDRS in the first segment),
+explicit :phdr lists (.bss names :data after the block, or a header of its own; FILEHDR PHDRS in
+the first segment),
 /DISCARD/, INSERT AFTER, orphan sections, several CPU counts and variable alignments, both address
 models. A Case is plain data: its text() is the script before percpu-ldgen."""
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ class Case:
     vma: str                 # zero | delta
     mapping: str             # identity | higher-half
     memory: str              # none | flash (text in FLASH, data > RAM AT> FLASH) | ram (all > RAM) | load (> VRAM AT> LOAD)
-    phdrs: str               # none | plain | filehdr (FILEHDR PHDRS in the first segment)
+    phdrs: str               # none | plain | filehdr (FILEHDR PHDRS in the first segment) | split (.bss :bss)
     discard: bool
     orphan: bool
     insert: bool             # SECTIONS { .data.extra ... } INSERT AFTER .data (the default script around it)
@@ -50,10 +51,15 @@ def draw(rng, index, arches):
     arch = rng.choice(arches)
     mapping = rng.choice(("identity", "higher-half"))
     memory = rng.choice(("none", "none", "flash", "ram") + (("load",) if mapping == "higher-half" else ()))
-    return Case(index=index, arch=arch, cpus=rng.choice(CPU_COUNTS), vma=rng.choice(("zero", "delta")),
+    case = Case(index=index, arch=arch, cpus=rng.choice(CPU_COUNTS), vma=rng.choice(("zero", "delta")),
                 mapping=mapping, memory=memory, phdrs=rng.choice(("none", "none", "plain", "filehdr")),
                 discard=rng.random() < 0.5, orphan=rng.random() < 0.25, insert=rng.random() < 0.06,
                 data_align=rng.choice(DATA_ALIGNS), variables=rng.choice(VARIABLE_SETS))
+    # Every other plain PHDRS case gives .bss a header of its own (the way out of percpu-ldgen's
+    # refusal of a MEMORY block after an unloaded .bss), without another draw: a seed keeps its cases.
+    if case.phdrs == "plain" and index % 2:
+        case.phdrs = "split"
+    return case
 
 
 def insert_script():
@@ -69,7 +75,8 @@ def kernel_script(c):
         out.append(memory_block(c, phys, virt))
     if c.phdrs != "none":
         headers = " FILEHDR PHDRS" if c.phdrs == "filehdr" else ""
-        out.append(f"PHDRS\n{{\n  text PT_LOAD{headers};\n  data PT_LOAD;\n}}\n")
+        bss = "  bss PT_LOAD;\n" if c.phdrs == "split" else ""
+        out.append(f"PHDRS\n{{\n  text PT_LOAD{headers};\n  data PT_LOAD;\n{bss}}}\n")
     out.append("SECTIONS\n{\n")
     if c.memory == "none":
         headers = " + SIZEOF_HEADERS" if c.phdrs == "filehdr" else ""
@@ -111,5 +118,5 @@ def statement(c, name, align, patterns, header, zeroed, virt):
         region = " > RAM"
     elif c.memory == "load":
         region = " > VRAM" if zeroed else " > VRAM AT> LOAD"
-    phdr = f" :{header}" if c.phdrs != "none" else ""
+    phdr = f" :{'bss' if zeroed and c.phdrs == 'split' else header}" if c.phdrs != "none" else ""
     return f"{head}\n  {{\n    {patterns}\n  }}{region}{phdr}\n"
