@@ -32,12 +32,17 @@ detail::ElfModel model_of(const std::string& path) {
   return model_of(detail::view_elf_file(path, ".percpu", kLayoutSymbols), path);
 }
 
-// The bytes of a file as the view's source (check_bytes() has its own; the tests pick the chunk).
+// The bytes of a file as the view's source (check_bytes() has its own; the tests pick the chunk),
+// with every read it served: (offset, size).
 class Bytes : public detail::ByteSource {
  public:
   explicit Bytes(const std::vector<uint8_t>& bytes) : bytes_(bytes) {}
   uint64_t size() const override { return bytes_.size(); }
-  void read(uint64_t offset, void* out, uint64_t n) const override { std::memcpy(out, bytes_.data() + offset, n); }
+  void read(uint64_t offset, void* out, uint64_t n) const override {
+    reads.emplace_back(offset, n);
+    std::memcpy(out, bytes_.data() + offset, n);
+  }
+  mutable std::vector<std::pair<uint64_t, uint64_t>> reads;
 
  private:
   const std::vector<uint8_t>& bytes_;
@@ -168,17 +173,32 @@ TEST(ElfView, ModelMatchesTheFile) {
 }
 
 // The symbol table is read a chunk at a time: with chunks of 1, 2, 3 and 5 entries (the files have
-// more than two chunks of 5) the view collects the same variables and selected symbols as in one.
+// more than two chunks of 5) no read of .symtab is larger than a chunk, and the view collects the
+// same variables and selected symbols as in one read (the control: the default chunk reads it whole).
 TEST(ElfView, SymbolTableReadInChunks) {
   for (const std::string* path : {&fixture::elves().plain, &fixture::elves().cxx}) {
     const std::vector<uint8_t> bytes = fixture::read_file(*path);
+    const FileSymbols file = file_symbols(bytes);
+    ASSERT_GT(file.symbols.size(), 2 * 5u) << "more symbols than two chunks";
+    const Elf64_Shdr* symtab = nullptr;
+    for (const Elf64_Shdr& sh : file.sections)
+      if (sh.sh_type == SHT_SYMTAB) symtab = &sh;
+    ASSERT_NE(symtab, nullptr);
     const Bytes source(bytes);
+    auto largest_symtab_read = [&] {  // and forget the reads
+      uint64_t largest = 0;
+      for (const auto& [offset, n] : source.reads)
+        if (offset < symtab->sh_offset + symtab->sh_size && offset + n > symtab->sh_offset) largest = std::max(largest, n);
+      source.reads.clear();
+      return largest;
+    };
     const detail::SymbolSelection selection(kLayoutSymbols, {"14percpu_storage"});
-    ASSERT_GT(file_symbols(bytes).symbols.size(), 2 * 5u) << "more symbols than two chunks";
     const detail::ElfModel whole = model_of(detail::view_elf(source, *path, ".percpu", selection), *path);
     ASSERT_FALSE(whole.template_symbols.records.empty());
+    EXPECT_EQ(largest_symtab_read(), symtab->sh_size) << "one chunk holds this file's table";
     for (const size_t chunk : {size_t{1}, size_t{2}, size_t{3}, size_t{5}}) {
       const detail::ElfModel model = model_of(detail::view_elf(source, *path, ".percpu", selection, chunk), *path);
+      EXPECT_EQ(largest_symtab_read(), chunk * sizeof(Elf64_Sym)) << chunk;
       EXPECT_EQ(record_names(model.template_symbols), record_names(whole.template_symbols)) << chunk;
       ASSERT_EQ(model.template_symbols.records.size(), whole.template_symbols.records.size()) << chunk;
       for (size_t i = 0; i < model.template_symbols.records.size(); ++i) {
