@@ -1,8 +1,8 @@
 // percpu/check.hpp - percpu-check: verify and inspect the per-CPU layout of a linked ELF file.
 //
-// The file is read through a bounded view (headers, section table, symbol table and the template's
-// bytes only, every offset checked against the file size), handed to LIEF as a small ELF, turned
-// into a layout model and checked rule by rule. The rules are the relationships of
+// The file is read through a bounded view (headers, section table and symbol table only, every
+// offset checked against the file size; the template's variables kept compactly, see Variables),
+// handed to LIEF as a small ELF, turned into a layout model and checked rule by rule. The rules are the relationships of
 // docs/layout-contract.md (percpu/layout.hpp); docs/percpu-check.md lists every rule id.
 #pragma once
 
@@ -91,8 +91,9 @@ class VariablesBuilder;
 //     uint64_t end = last.offset + last.size;
 //   }
 //
-// No reference into the table survives its element's step: copy a Variable to keep it. Ordered by
-// offset, then symbol name, then size (aliases at one offset keep a stable order).
+// A `const Variable&` bound to an element lives for that statement or loop step only: copy the
+// Variable to keep it. Ordered by offset, then symbol name, then size (aliases at one offset keep a
+// stable order).
 class Variables {
  public:
   // An input iterator: *it is a Variable made on the spot (`for (const Variable& v : vars)` works).
