@@ -44,7 +44,10 @@ const ElfSymbol* find_defined(const ElfModel& elf, const std::string& name) {
 
 constexpr const char* kInitializerSuffix = "_percpu_initializer_must_be_a_constant_expression";
 
+// Only mangled names (_Z...): __cxa_demangle also reads a bare type encoding, so a C variable
+// named `x` or `i` would otherwise be shown as "long long" or "int".
 std::string demangled_or_raw(const std::string& symbol) {
+  if (symbol.rfind("_Z", 0) != 0) return symbol;
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(symbol.c_str(), nullptr, nullptr, &status),
                                                    std::free);

@@ -40,12 +40,14 @@ extern "C" void _start() { for (;;) {} }
 )";
 
 // Variables placed by hand in .percpu: `big` spans [0, 64) over `first` [0, 8) and `second`
-// [12, 16); `after` at 68 follows 4 bytes of padding after big's end (not 52 after second's).
+// [12, 16); `after` at 68 follows 4 bytes of padding after big's end (not 52 after second's); `x`
+// (a C name that is also the mangling of the type long long) at 76.
 const char* const kOverlapC = R"(__asm__(".section .percpu,\"aw\"\n.balign 64\n"
         ".globl big\n.type big,@object\n.size big,64\nbig:\n"
         ".globl first\n.type first,@object\n.size first,8\nfirst: .quad 1\n.zero 4\n"
         ".globl second\n.type second,@object\n.size second,4\nsecond: .long 2\n.zero 52\n"
-        ".globl after\n.type after,@object\n.size after,8\nafter: .quad 3\n.previous");
+        ".globl after\n.type after,@object\n.size after,8\nafter: .quad 3\n"
+        ".globl x\n.type x,@object\n.size x,4\nx: .long 4\n.previous");
 void _start(void) { for (;;) {} }
 )";
 

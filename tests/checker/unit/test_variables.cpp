@@ -27,16 +27,16 @@ std::vector<std::string> names_of(const Variables& vars) {
 }
 
 // overlap.elf (fixture_elves.cpp): big [0, 64) is an alias over first [0, 8) and second [12, 16);
-// after [68, 76).
+// after [68, 76); x [76, 80).
 TEST(Variables, OrderAndDerivedFields) {
   Options options;
   options.hot = {"sec*"};
   const Layout l = percpu::check::inspect(fixture::elves().overlap, options);
   const Variables& vars = l.variables;
-  ASSERT_EQ(vars.size(), 4u);
+  ASSERT_EQ(vars.size(), 5u);
   EXPECT_FALSE(vars.empty());
-  EXPECT_EQ(names_of(vars), (std::vector<std::string>{"big", "first", "second", "after"}))
-      << "by offset, then by name: big before first at offset 0";
+  EXPECT_EQ(names_of(vars), (std::vector<std::string>{"big", "first", "second", "after", "x"}))
+      << "by offset, then by name: big before first at offset 0; x is not demangled to long long";
   EXPECT_EQ(l.template_align, 64u);
   struct Expected {
     uint64_t offset, size, align, cache_line, padding_before;
@@ -45,7 +45,8 @@ TEST(Variables, OrderAndDerivedFields) {
   // padding_before counts from the end of everything before: second starts inside big (0, not
   // the 4 bytes after first), after starts 4 bytes past big's end (not 52 past second's).
   const Expected expected[] = {
-      {0, 64, 64, 0, 0, false}, {0, 8, 64, 0, 0, false}, {12, 4, 4, 0, 0, true}, {68, 8, 4, 1, 4, false}};
+      {0, 64, 64, 0, 0, false}, {0, 8, 64, 0, 0, false}, {12, 4, 4, 0, 0, true}, {68, 8, 4, 1, 4, false},
+      {76, 4, 4, 1, 0, false}};
   for (size_t i = 0; i < vars.size(); ++i) {
     const Variable v = vars[i];
     EXPECT_EQ(v.symbol, v.name) << "a C name is its own symbol";
@@ -61,9 +62,9 @@ TEST(Variables, OrderAndDerivedFields) {
     for (uint64_t cpu = 0; cpu < 4; ++cpu) EXPECT_EQ(v.address_on(cpu), l.areas[cpu] + v.offset) << v.name;
   }
   EXPECT_EQ(vars.front().name, "big");
-  EXPECT_EQ(vars.back().name, "after");
+  EXPECT_EQ(vars.back().name, "x");
   EXPECT_EQ(vars.at(3).offset, 68u);
-  EXPECT_THROW((void)vars.at(4), std::out_of_range);
+  EXPECT_THROW((void)vars.at(5), std::out_of_range);
 }
 
 TEST(Variables, IteratorMakesTheSameValuesAsIndexing) {
