@@ -7,8 +7,9 @@
 #include "app.hpp"
 #include "check_cli.hpp"
 #include "exit_codes.hpp"
+#include "report_error.hpp"
 #include "percpu/check.hpp"
-#include "percpu/ldgen_files.hpp"
+#include "percpu/files.hpp"
 
 #ifndef PERCPU_VERSION
 #define PERCPU_VERSION "unknown"
@@ -43,11 +44,11 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
   auto* cpus_opt = cli::add_cpus_option(app, cpus, "the CPU count the areas must hold");
   app.add_option("--profile", profile, "names of the layout: percpu (default) or linux (.data..percpu)")
       ->check(CLI::IsMember({"percpu", "linux"}));
-  app.add_option("--section", options.section, "the template section (default: the profile's)");
-  app.add_option("--start-symbol", options.start_symbol, "base of CPU 0's area (default _percpu_start)");
-  app.add_option("--end-symbol", options.end_symbol, "end of the reserved areas (default _percpu_end)");
-  app.add_option("--load-start-symbol", options.load_start_symbol, "first byte of the template (default _percpu_load_start)");
-  app.add_option("--load-end-symbol", options.load_end_symbol, "end of the template (default _percpu_load_end)");
+  app.add_option("--section", options.names.section, "the template section (default: the profile's)");
+  app.add_option("--start-symbol", options.names.start, "base of CPU 0's area (default _percpu_start)");
+  app.add_option("--end-symbol", options.names.end, "end of the reserved areas (default _percpu_end)");
+  app.add_option("--load-start-symbol", options.names.load_start, "first byte of the template (default _percpu_load_start)");
+  app.add_option("--load-end-symbol", options.names.load_end, "end of the template (default _percpu_load_end)");
   app.add_option("--hot", options.hot, "a hot variable (name or glob pattern; repeatable): false-sharing hints")
       ->allow_extra_args(false);
   app.add_option("--percpu-symbol", options.percpu_symbols,
@@ -86,33 +87,14 @@ int run(const Command& command, std::ostream& out) {
     write_report(command, report, out);
     out.flush();
   } else {
-    // The same file rules as percpu-ldgen's -o (docs/ldgen.md, "Files"): a regular file is replaced
-    // atomically with its owner and mode, a symlink is written through, a FIFO or device is written
-    // directly; a failure leaves the destination as it was and is exit 2.
+    // The file rules both tools share (percpu/files.hpp, docs/ldgen.md "Files"): a regular file is
+    // replaced atomically with its owner and mode, a symlink is written through, a FIFO or device is
+    // written directly; a failure leaves the destination as it was and is exit 2.
     std::ostringstream text;
     write_report(command, report, text);
-    percpu::ldgen::write_script(command.output, text.str(), {});
+    percpu::write_file(command.output, text.str(), {});
   }
   return report.ok() ? cli::kExitOk : cli::kExitCheckFailed;
-}
-
-// The core's errors, worded for the terminal: the one place that maps them to exit codes.
-int report_error(std::exception_ptr thrown, const std::string& file, std::ostream& err) {
-  try {
-    std::rethrow_exception(thrown);
-  } catch (const InvalidArgument& e) {
-    err << "percpu-check: " << e.what() << '\n';
-    return cli::kExitUsage;
-  } catch (const percpu::Error& e) {  // ElfError, IoError: what() names the file
-    err << "percpu-check: " << e.what() << '\n';
-    return cli::kExitBadInput;
-  } catch (const std::exception& e) {
-    err << "percpu-check: " << file << ": " << e.what() << '\n';
-    return cli::kExitBadInput;
-  } catch (...) {
-    err << "percpu-check: " << file << ": unexpected error\n";
-    return cli::kExitBadInput;
-  }
 }
 
 }  // namespace
@@ -123,7 +105,8 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   try {
     return run(command, out);
   } catch (...) {
-    return report_error(std::current_exception(), command.file, err);
+    // percpu-check offers no flag that gets past an error: no remedy is worded.
+    return cli::report_error(std::current_exception(), {"percpu-check: ", command.file + ": ", nullptr}, err);
   }
 }
 

@@ -180,18 +180,11 @@ std::string demangle(const std::string& symbol) {
 Names names_for(const Options& options) {
   const percpu::layout::Names& base =
       options.profile == Profile::linux ? percpu::layout::kLinuxNames : percpu::layout::kPercpuNames;
-  Names n;
-  n.section = or_default(options.section, base.section);
-  n.start = or_default(options.start_symbol, base.start);
-  n.end = or_default(options.end_symbol, base.end);
-  n.load_start = or_default(options.load_start_symbol, base.load_start);
-  n.load_end = or_default(options.load_end_symbol, base.load_end);
-  n.stride = base.stride ? base.stride : "";
-  if (options.profile == Profile::percpu) {
-    n.image = percpu::layout::kImageSymbol;
-    n.hot_end = percpu::layout::kHotEndSymbol;
-  }
-  return n;
+  const Names& o = options.names;
+  return {or_default(o.section, base.section),       or_default(o.start, base.start),
+          or_default(o.end, base.end),               or_default(o.load_start, base.load_start),
+          or_default(o.load_end, base.load_end),     or_default(o.stride, base.stride),
+          or_default(o.image, base.image),           or_default(o.hot_end, base.hot_end)};
 }
 
 const ElfSegment* segment_of(const ElfModel& elf, const ElfSection& section) {

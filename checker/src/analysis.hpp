@@ -13,17 +13,6 @@
 namespace percpu::check::detail {
 
 // The profile's names with the options' overrides applied; an empty name does not exist.
-struct Names {
-  std::string section;
-  std::string start;
-  std::string end;
-  std::string load_start;
-  std::string load_end;
-  std::string stride;
-  std::string image;    // the ROM/flash model's image symbol (layout::kImageSymbol)
-  std::string hot_end;  // end of the hot part (layout::kHotEndSymbol)
-};
-
 Names names_for(const Options& options);
 
 // A per-CPU variable (PERCPU_DEFINE's storage or a symbol named in Options::percpu_symbols)

@@ -22,7 +22,7 @@ class MemorySource : public detail::ByteSource {
 
 // The symbols the layout model reads besides the template's own: the layout's names, the user's
 // per-CPU symbols and PERCPU_DEFINE's storage wherever it went (rule variables.swallowed).
-detail::SymbolSelection layout_symbols(const detail::Names& n, const Options& options) {
+detail::SymbolSelection layout_symbols(const Names& n, const Options& options) {
   std::vector<std::string> names = options.percpu_symbols;
   for (const std::string* name : {&n.start, &n.end, &n.load_start, &n.load_end, &n.stride, &n.image, &n.hot_end})
     if (!name->empty()) names.push_back(*name);
@@ -47,7 +47,7 @@ void check_options(const Options& options) {
 
 detail::Analysis analyze_file(const std::string& path, const Options& options) {
   check_options(options);
-  const detail::Names names = detail::names_for(options);
+  const Names names = detail::names_for(options);
   return analyze_view(detail::view_elf_file(path, names.section, layout_symbols(names, options)), path, options);
 }
 
@@ -69,7 +69,7 @@ Report check(const std::string& path, const Options& options) { return report_of
 
 Report check_bytes(const uint8_t* data, size_t size, const std::string& name, const Options& options) {
   check_options(options);
-  const detail::Names names = detail::names_for(options);
+  const Names names = detail::names_for(options);
   const MemorySource source(data, size);
   return report_of(analyze_view(detail::view_elf(source, name, names.section, layout_symbols(names, options)), name, options),
                    name);

@@ -188,7 +188,7 @@ void write_style(std::ostream& o) {
 int write_heading(std::ostream& o, const Layout& l, int y) {
   const uint64_t lines = l.template_size / kLine + (l.template_size % kLine != 0);
   o << "<text class=\"head\" x=\"10\" y=\"" << y << "\">per-CPU layout: " << xml(l.arch) << ", "
-    << (l.model == percpu::layout::AddressModel::delta ? "delta" : "zero") << " model, " << l.variables.size()
+    << percpu::layout::to_string(l.model) << " model, " << l.variables.size()
     << " variables, template " << l.template_size << " bytes (" << lines << " cache line" << (lines == 1 ? "" : "s")
     << "), align " << l.template_align << "</text>\n";
   y += 18;
@@ -343,7 +343,7 @@ std::string to_html(const Report& r) {
       {"background:#4e79a7", "a variable alone on its cache line(s)"},
       {"background:#f2a541", "a variable that shares a cache line with another: when a CPU writes one while another "
                              "CPU reads the other remotely, the line bounces between them (false sharing)"},
-      {"background:#59a14f", "a hot variable (<code>--hot</code>) alone on its line"},
+      {"background:#59a14f", "a variable marked hot alone on its line"},
       {"background:#e15759", "a hot variable that shares a line: the false-sharing hint of the text report"},
       {"background:#4e79a7;border:3px solid #6a3d9a", "over-aligned: padded to a cache-line boundary, more than its size needs "
                                                       "(<code>alignas</code>, <code>__aligned</code>)"},

@@ -60,8 +60,8 @@ Outcome template_exists(const Analysis& a, Verdict& v) {
     return skip("the template is empty and was dropped: its variables went elsewhere (see variables.swallowed)");
   if (a.templates.empty())
     v.fail("no section named " + quoted(a.names.section),
-           "link with the .percpu block (percpu-ldgen SCRIPT --cpus N), or name the template with --section / "
-           "--profile linux");
+           "link with the .percpu block (percpu-ldgen SCRIPT --cpus N), or check with the template's own section "
+           "name or the linux profile");
   else if (a.templates.size() > 1)
     v.fail(std::to_string(a.templates.size()) + " sections named " + quoted(a.names.section),
            "define the template output section once in the linker script");
@@ -130,8 +130,8 @@ Outcome symbols_present(const Analysis& a, Verdict& v) {
     if (!name->empty() && !symbol) absent += (absent.empty() ? "" : ", ") + *name;
   if (!absent.empty())
     v.fail("missing symbols: " + absent,
-           "define them in the linker script (percpu-ldgen emits all of them), or name yours with "
-           "--start-symbol/--end-symbol/--load-start-symbol/--load-end-symbol");
+           "define them in the linker script (percpu-ldgen emits all of them), or check with your own start, "
+           "end, load start and load end symbol names");
   return v.done();
 }
 
@@ -377,7 +377,7 @@ Outcome cpus_count(const Analysis& a, Verdict& v) {
   if (a.layout.cpu_count != *a.options.cpus)
     v.fail("the areas hold " + std::to_string(a.layout.cpu_count) + " CPUs (" + hex(a.layout.areas_end - a.layout.areas_start) +
                " bytes, stride " + hex(a.layout.stride) + "), expected " + std::to_string(*a.options.cpus),
-           "regenerate the block with percpu-ldgen --cpus " + std::to_string(*a.options.cpus) + " (or fix --cpus)");
+           "regenerate the block with percpu-ldgen --cpus " + std::to_string(*a.options.cpus) + " (or fix the expected CPU count)");
   return v.done();
 }
 

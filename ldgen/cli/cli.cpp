@@ -5,6 +5,7 @@
 
 #include "app.hpp"
 #include "exit_codes.hpp"
+#include "report_error.hpp"
 #include "ldgen_cli.hpp"
 #include "percpu/ldgen.hpp"
 #include "percpu/ldgen_files.hpp"
@@ -86,6 +87,17 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
   return std::nullopt;
 }
 
+// The flags that get past a core error (percpu::Remedy), in this command line's words.
+const char* remedy_flags(Remedy remedy) {
+  switch (remedy) {
+    case Remedy::choose_place: return "pass --after NAME or --before NAME";
+    case Remedy::delta_model: return "pass --vma delta";
+    case Remedy::force: return "pass --force";
+    case Remedy::none: break;
+  }
+  return nullptr;
+}
+
 int run(const Command& command, std::ostream& out, std::ostream& err) {
   if (command.fragment) {
     out << emit_fragment(command.options);
@@ -95,7 +107,9 @@ int run(const Command& command, std::ostream& out, std::ostream& err) {
   if (command.check) {
     const BlockCheck result = check_block(text, command.options);
     if (result.up_to_date()) return cli::kExitOk;
-    err << describe(result, command.options) << '\n';
+    err << describe(result, command.options);
+    if (result.state == BlockState::edited) err << " (" << remedy_flags(Remedy::force) << ")";  // what gets past it
+    err << '\n';
     return cli::kExitCheckFailed;
   }
   const std::string result = inject(text, command.options);
@@ -108,26 +122,6 @@ int run(const Command& command, std::ostream& out, std::ostream& err) {
   return cli::kExitOk;
 }
 
-// The core's errors, worded for the terminal: the one place that maps them to exit codes.
-int report_error(std::exception_ptr thrown, std::ostream& err) {
-  try {
-    std::rethrow_exception(thrown);
-  } catch (const ScriptError& e) {
-    err << e.file() << ':' << e.line() << ':' << e.column() << ": error: " << e.message() << '\n';
-    err << excerpt(e.source_line(), e.column());
-    return cli::kExitBadInput;
-  } catch (const InvalidArgument& e) {
-    err << "percpu-ldgen: error: " << e.what() << '\n';
-    return cli::kExitUsage;
-  } catch (const std::exception& e) {  // percpu::IoError, and anything unexpected
-    err << "percpu-ldgen: error: " << e.what() << '\n';
-    return cli::kExitBadInput;
-  } catch (...) {
-    err << "percpu-ldgen: error: unexpected error\n";
-    return cli::kExitBadInput;
-  }
-}
-
 }  // namespace
 
 int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -136,7 +130,7 @@ int cli_main(int argc, const char* const* argv, std::ostream& out, std::ostream&
   try {
     return run(command, out, err);
   } catch (...) {
-    return report_error(std::current_exception(), err);
+    return cli::report_error(std::current_exception(), {"percpu-ldgen: error: ", "", &remedy_flags}, err);
   }
 }
 

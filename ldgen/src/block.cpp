@@ -23,7 +23,7 @@ const std::string kEnd = l::kPercpuNames.end;
 const std::string kLoadStart = l::kPercpuNames.load_start;
 const std::string kLoadEnd = l::kPercpuNames.load_end;
 const std::string kStride = l::kPercpuNames.stride;
-const std::string kImage = l::kImageSymbol;
+const std::string kImage = l::kPercpuNames.image;
 const std::string kPad = kSection + ".pad";      // the NOLOAD section that aligns the template
 const std::string kAreas = kSection + ".areas";  // the NOLOAD section of the other areas
 
@@ -42,7 +42,7 @@ const std::string kAreaAlign = "MAX(" + std::to_string(l::kMinAreaAlign) + ", AL
 // layout::kHotReach into a link error (GNU ld and lld) instead of a truncated offset. Inside the
 // output section an ASSERT takes its ';' (GNU ld and ld.lld 14/19 evaluate it there).
 std::string template_body() {
-  const std::string hot = l::kHotInputSection, end = l::kHotEndSymbol;
+  const std::string hot = l::kHotInputSection, end = l::kPercpuNames.hot_end;
   const std::string reach = std::to_string(l::kHotReach);
   return "    " + kLoadStart + " = .;\n"
          "    KEEP(*(" + hot + " " + hot + ".*))\n"
@@ -173,7 +173,7 @@ std::string render_regions_delta(const BlockShape& b, const std::string& n) {
 std::string render_block(const BlockShape& b) {
   const std::string n = std::to_string(b.cpus);
   std::string out = std::string(kBlockLead) + l::kBlockBeginMarker + " cpus=" + n +
-                    " vma=" + (b.delta ? "delta" : "zero") +
+                    " vma=" + l::to_string(b.model()) +
                     (b.reserve ? " reserve=" + std::to_string(b.reserve) : "") + " */\n";
   if (!b.regions) out += render_plain(b, n);
   else if (b.delta) out += render_regions_delta(b, n);

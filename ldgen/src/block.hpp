@@ -6,13 +6,15 @@
 
 #include <string>
 
+#include "percpu/layout.hpp"
+
 namespace percpu::ldgen::detail {
 
 // What the block needs to know about its surroundings.
 struct BlockShape {
   unsigned cpus = 1;
   uint64_t reserve = 0;      // dynamic reserve bytes per area (0: none, no reserve symbols)
-  bool delta = false;
+  bool delta = false;        // the delta address model (model() names it)
   std::string lma_anchor;    // output section (as spelled) whose VMA-to-LMA delta the template keeps; empty: none
   std::string phdr;          // program header for the template; empty: none
   std::string pad_phdr;      // " :pad" for the delta regions shape's padding section
@@ -21,6 +23,10 @@ struct BlockShape {
   std::string load_region;   // regions shape: the template's load region
   bool regions = false;
   bool insert = false;       // an INSERT script: '.' is only assigned inside output sections
+
+  percpu::layout::AddressModel model() const {
+    return delta ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
+  }
 };
 
 // The block's text, starting with kBlockLead and ending with the end marker. Lines end in '\n'.

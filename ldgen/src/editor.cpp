@@ -51,7 +51,7 @@ size_t OwnedText::stripped_block_offset() const {
 namespace {
 
 // "/* percpu-ldgen: begin cpus=4 vma=zero */" -> cpus, vma. Returns false when unreadable.
-bool read_begin_marker(std::string_view text, unsigned& cpus, bool& delta, uint64_t& reserve) {
+bool read_begin_marker(std::string_view text, unsigned& cpus, percpu::layout::AddressModel& model, uint64_t& reserve) {
   const std::string_view prefix = percpu::layout::kBlockBeginMarker;
   std::string_view rest = text.substr(prefix.size());
   const size_t c = rest.find(" cpus=");
@@ -67,9 +67,7 @@ bool read_begin_marker(std::string_view text, unsigned& cpus, bool& delta, uint6
   cpus = static_cast<unsigned>(n);
   const std::string_view tail = rest.substr(v + 5);
   const std::string name(tail.substr(0, tail.find(' ')));
-  percpu::layout::AddressModel model = percpu::layout::AddressModel::zero;
   if (!percpu::layout::parse(name.c_str(), model)) return false;
-  delta = model == percpu::layout::AddressModel::delta;
   // " reserve=N" (--reserve) is present only when N > 0.
   reserve = 0;
   const size_t r = rest.find(" reserve=");
@@ -94,7 +92,7 @@ OwnedText find_owned(const Lexer& lexer) {
     const Comment& c = comments[i];
     if (c.text.rfind(percpu::layout::kBlockBeginMarker, 0) == 0) {
       if (owned.block_found) lexer.fail(c.begin, "a second percpu-ldgen block; keep only one");
-      if (!read_begin_marker(c.text, owned.cpus, owned.vma_delta, owned.reserve))
+      if (!read_begin_marker(c.text, owned.cpus, owned.vma, owned.reserve))
         lexer.fail(c.begin, "unreadable percpu-ldgen begin marker (expected 'cpus=N vma=zero|delta')");
       size_t j = i + 1;
       while (j < comments.size() && comments[j].text != percpu::layout::kBlockEndMarker) ++j;

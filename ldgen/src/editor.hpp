@@ -33,7 +33,7 @@ std::string marked(std::string_view text);
 struct OwnedText {
   bool block_found = false;
   unsigned cpus = 0;
-  bool vma_delta = false;
+  percpu::layout::AddressModel vma = percpu::layout::AddressModel::zero;  // of the begin marker
   uint64_t reserve = 0;  // " reserve=N" of the begin marker (percpu-ldgen --reserve), 0 without
   std::string stripped;            // the source without anything ldgen inserted
   std::vector<Span> removed;       // ranges of the source removed, ascending

@@ -63,24 +63,23 @@ std::optional<ScriptError> hand_edit(std::string_view script, const detail::Owne
   if (owned.removed.empty()) return std::nullopt;
   const std::string what = "percpu-ldgen's insertions differ from what it writes here for cpus=" +
                            std::to_string(owned.cpus) + " vma=" +
-                           percpu::layout::to_string(owned.vma_delta ? percpu::layout::AddressModel::delta
-                                                                     : percpu::layout::AddressModel::zero) +
+                           percpu::layout::to_string(owned.vma) +
                            " from this line on (text edited between its markers, or the script around them "
-                           "changed); pass --force to discard them and write them again";
-  if (!owned.block_found) return original.error_at(owned.removed.front().begin, what);
+                           "changed); forcing discards them and writes them again";
+  if (!owned.block_found) return original.error_at(owned.removed.front().begin, what, Remedy::force);
   InjectOptions recorded = options;
   recorded.cpus = owned.cpus;
   recorded.reserve = owned.reserve;
-  recorded.vma = owned.vma_delta ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
+  recorded.vma = owned.vma;
   recorded.after.clear();
   recorded.before.clear();
   try {
     const std::string expected = render(owned, recorded, owned.stripped_block_offset(), uses_crlf(script));
     const size_t differs = first_different_line(script, expected);
     if (differs == std::string_view::npos) return std::nullopt;
-    return original.error_at(differs, what);
+    return original.error_at(differs, what, Remedy::force);
   } catch (const ScriptError&) {
-    return original.error_at(owned.block_begin, what);
+    return original.error_at(owned.block_begin, what, Remedy::force);
   }
 }
 
@@ -125,7 +124,7 @@ BlockInfo inspect_block(std::string_view script, const std::string& source_name)
   if (info.owned_by_ldgen) {
     info.cpus = owned.cpus;
     info.reserve = owned.reserve;
-    info.vma = owned.vma_delta ? percpu::layout::AddressModel::delta : percpu::layout::AddressModel::zero;
+    info.vma = owned.vma;
     InjectOptions options;
     options.cpus = owned.cpus;
     options.reserve = owned.reserve;

@@ -3,20 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-namespace percpu::ldgen {
-
-ScriptError::ScriptError(std::string file, unsigned line, unsigned column, std::string message,
-                         std::string source_line)
-    : percpu::Error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
-                         message),
-      file_(std::move(file)),
-      line_(line),
-      column_(column),
-      message_(std::move(message)),
-      source_line_(std::move(source_line)) {}
-
-}  // namespace percpu::ldgen
-
 namespace percpu::ldgen::detail {
 namespace {
 
@@ -189,7 +175,7 @@ Token Lexer::peek(LexMode mode) {
   return t;
 }
 
-ScriptError Lexer::error_at(size_t offset, const std::string& message) const {
+ScriptError Lexer::error_at(size_t offset, const std::string& message, Remedy remedy) const {
   offset = std::min(offset, source_.size());
   unsigned line = 1;
   size_t line_start = 0;
@@ -208,9 +194,11 @@ ScriptError Lexer::error_at(size_t offset, const std::string& message) const {
     text.erase(0, kUtf8Bom.size());
     column = column > kUtf8Bom.size() ? column - kUtf8Bom.size() : 1;
   }
-  return ScriptError(name_, line, static_cast<unsigned>(column), message, text);
+  return ScriptError(name_, line, static_cast<unsigned>(column), message, text, remedy);
 }
 
-void Lexer::fail(size_t offset, const std::string& message) const { throw error_at(offset, message); }
+void Lexer::fail(size_t offset, const std::string& message, Remedy remedy) const {
+  throw error_at(offset, message, remedy);
+}
 
 }  // namespace percpu::ldgen::detail

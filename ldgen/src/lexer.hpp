@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "percpu/ldgen.hpp"
+#include "percpu/source_text.hpp"
 #include "script.hpp"
 
 namespace percpu::ldgen::detail {
@@ -30,9 +31,8 @@ struct Comment {
   std::string_view text;
 };
 
-// `text` with control bytes and invalid UTF-8 as \xHH, cut after max_bytes ("..."): for echoing
-// a token of an untrusted file in a message.
-std::string printable(std::string_view text, size_t max_bytes = 40);
+// Echoing a token of an untrusted file in a message (percpu/source_text.hpp).
+using percpu::printable;
 
 class Lexer {
  public:
@@ -51,8 +51,8 @@ class Lexer {
   // Every #if/#ifdef/#ifndef ... #endif, from the '#' of the #if to the end of the #endif line.
   const std::vector<Span>& conditionals() const { return conditionals_; }
 
-  [[noreturn]] void fail(size_t offset, const std::string& message) const;
-  ScriptError error_at(size_t offset, const std::string& message) const;
+  [[noreturn]] void fail(size_t offset, const std::string& message, Remedy remedy = Remedy::none) const;
+  ScriptError error_at(size_t offset, const std::string& message, Remedy remedy = Remedy::none) const;
 
  private:
   void skip_space();

@@ -59,10 +59,10 @@ Index prev_alloc(const Script& s, size_t before) {
 
 Index after(Index i) { return i ? std::optional<size_t>(*i + 1) : std::optional<size_t>(0); }
 
-size_t find_section(const Script& s, const Lexer& lexer, const std::string& name, const char* option) {
+size_t find_section(const Script& s, const Lexer& lexer, const std::string& name, const char* where) {
   for (size_t i = 0; i < s.sections.size(); ++i)
     if (has_name(s.sections[i], name)) return i;
-  lexer.fail(s.sections_close, std::string("no output section named '") + name + "' for " + option);
+  lexer.fail(s.sections_close, std::string("no output section named '") + name + "' to place the block " + where);
 }
 
 // After the last initialized-data section before the first zero-initialized one. TLS sections
@@ -128,12 +128,12 @@ Place choose_place(const Script& s, const Lexer& lexer, const InjectOptions& o, 
   if (block_at) return place_at(s, lexer, *block_at);
   Place p;
   if (!o.before.empty()) {
-    p.next = find_section(s, lexer, o.before, "--before");
+    p.next = find_section(s, lexer, o.before, "before");
     p.prev = prev_alloc(s, *p.next);
     p.at = s.sections[*p.next].whole.begin;
     return leave_segment_runs(s, lexer, o, p);
   }
-  p.prev = !o.after.empty() ? Index(find_section(s, lexer, o.after, "--after")) : default_prev(s);
+  p.prev = !o.after.empty() ? Index(find_section(s, lexer, o.after, "after")) : default_prev(s);
   p.next = next_alloc(s, *after(p.prev));
   if (!p.prev && !p.next) lexer.fail(s.sections_close, "SECTIONS has no output section to place the block next to");
   p.at = p.prev ? s.sections[*p.prev].whole.end : s.sections[*p.next].whole.begin;
@@ -168,13 +168,15 @@ void use_regions(Plan& plan) {
   if (!plan.prev || plan.prev->region.empty())
     plan.lexer.fail(plan.where, "the script uses MEMORY regions but the output section before the block (" +
                                     (plan.prev ? plan.prev->name : std::string("none")) +
-                                    ") is not placed with '> REGION'; pass --after NAME naming a section in "
-                                    "the RAM region");
+                                    ") is not placed with '> REGION'; place the block after a section in the "
+                                    "RAM region",
+                    Remedy::choose_place);
   // The zero model links the template at VMA 0: flash mapped at address 0 (Cortex-M) is there.
   if (!plan.shape.delta && !plan.s.region_at_zero.empty())
     plan.lexer.fail(plan.where, "MEMORY region " + plan.s.region_at_zero.front() +
                                     " starts at address 0, where the zero address model links the template "
-                                    "(.percpu at VMA 0 would overlap it); pass --vma delta");
+                                    "(.percpu at VMA 0 would overlap it); use the delta address model",
+                    Remedy::delta_model);
   plan.shape.regions = true;
   plan.shape.region = plan.prev->region;
   plan.shape.load_region = plan.prev->lma_region.empty() ? plan.prev->region : plan.prev->lma_region;
@@ -197,7 +199,8 @@ void use_load_addresses(Plan& plan, Index prev) {
   const OutputSection* next = plan.next;
   if (!next || next->has_at || !next->lma_region.empty()) return;
   if (next->kind == OutputSection::Kind::overlay)
-    plan.lexer.fail(next->whole.begin, "the OVERLAY after the block has no AT(); give it one or pass --after/--before");
+    plan.lexer.fail(next->whole.begin, "the OVERLAY after the block has no AT(); give it one or place the block elsewhere",
+                    Remedy::choose_place);
   plan.edits.push_back(
       {next->after_colon, marked(" AT(" + lma_of("ADDR(" + next->spelling + ")", plan.shape.lma_anchor) + ")")});
 }
@@ -230,7 +233,8 @@ void use_phdrs(Plan& plan, Index prev) {
       plan.lexer.fail(e.whole.begin, "program header '" + e.name +
                                          "' loads the ELF headers (FILEHDR/PHDRS), which need room below its "
                                          "sections, but the zero address model links the template at VMA 0; "
-                                         "pass --vma delta, or drop FILEHDR PHDRS");
+                                         "drop FILEHDR PHDRS, or use the delta address model",
+                      Remedy::delta_model);
   const std::vector<std::string> current = phdrs_in_effect(s, prev);
   size_t at = s.phdrs_close;
   for (const PhdrEntry& e : s.phdr_entries)
@@ -260,8 +264,9 @@ void refuse_conditional_edits(const std::vector<Edit>& edits, const Lexer& lexer
       if (c.begin < e.offset && e.offset < c.end)
         lexer.fail(e.offset, "percpu-ldgen would insert here, inside the #if at line " +
                                  std::to_string(lexer.error_at(c.begin, "").line()) +
-                                 " that cpp may drop; pass --after/--before naming a section outside "
-                                 "#if ... #endif, or run percpu-ldgen on the preprocessed script");
+                                 " that cpp may drop; run percpu-ldgen on the preprocessed script, or place "
+                                 "the block next to a section outside #if ... #endif",
+                   Remedy::choose_place);
 }
 
 }  // namespace
@@ -274,8 +279,9 @@ std::vector<Edit> plan_edits(const Script& s, const Lexer& lexer, const InjectOp
   plan.where = plan.prev ? plan.prev->whole.begin : plan.next->whole.begin;
   if (plan.prev && plan.prev->kind == OutputSection::Kind::overlay)
     lexer.fail(plan.where,
-               "the block would follow an OVERLAY, whose load addresses are not contiguous; pass "
-               "--after NAME or --before NAME to place it next to an ordinary output section");
+               "the block would follow an OVERLAY, whose load addresses are not contiguous; place it next "
+               "to an ordinary output section",
+               Remedy::choose_place);
   plan.shape.cpus = o.cpus;
   plan.shape.reserve = o.reserve;
   plan.shape.delta = o.vma == percpu::layout::AddressModel::delta;

@@ -1,7 +1,10 @@
 // The percpu-check half of the module: inspect(), check(), the layout model and check_main().
 #include "common.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -24,25 +27,28 @@ check::Profile profile_named(const std::string& name) {
   throw percpu::InvalidArgument("profile", "'" + name + "'", "'percpu' or 'linux'");
 }
 
-// The keyword arguments of inspect() and check(), as the CLI's options.
-check::Options options_from(const py::object& cpus, const std::string& profile,
-                            const std::vector<std::string>& hot, const std::vector<std::string>& percpu_symbols,
-                            const std::string& section,
-                            const std::string& start_symbol, const std::string& end_symbol,
-                            const std::string& load_start_symbol, const std::string& load_end_symbol) {
-  check::Options options;
-  options.cpus = optional_cpu_count(cpus);
-  options.profile = profile_named(profile);
-  options.hot = hot;
-  options.percpu_symbols = percpu_symbols;
-  options.section = section;
-  options.start_symbol = start_symbol;
-  options.end_symbol = end_symbol;
-  options.load_start_symbol = load_start_symbol;
-  options.load_end_symbol = load_end_symbol;
-  return options;
-}
+// The Python keywords that override a profile's names, as the CLI's --section, --start-symbol, ...
+constexpr std::pair<const char*, std::string check::Names::*> kNameKeywords[] = {
+    {"section", &check::Names::section},
+    {"start_symbol", &check::Names::start},
+    {"end_symbol", &check::Names::end},
+    {"load_start_symbol", &check::Names::load_start},
+    {"load_end_symbol", &check::Names::load_end},
+};
 
+// The overrides among the keyword arguments of function (a TypeError for any other keyword).
+check::Names names_from(const char* function, const py::kwargs& keywords) {
+  check::Names names;
+  for (const auto& [key, value] : keywords) {
+    const std::string keyword = py::str(key);
+    const auto* known = std::find_if(std::begin(kNameKeywords), std::end(kNameKeywords),
+                                     [&](const auto& k) { return keyword == k.first; });
+    if (known == std::end(kNameKeywords))
+      throw py::type_error(std::string(function) + "() got an unexpected keyword argument '" + keyword + "'");
+    names.*(known->second) = to_bytes(value);
+  }
+  return names;
+}
 
 // to_dict() is json.loads of the CLI's own JSON for the object, so the Python dicts and
 // `percpu-check --format json` can never drift apart.
@@ -65,12 +71,10 @@ template <typename Result, Result (*Run)(const std::string&, const check::Option
 void def_file_reader(py::module_& m, const char* name, const char* doc) {
   m.def(
       name,
-      [](const py::object& path, const py::object& cpus, const std::string& profile,
-         const std::vector<std::string>& hot, const std::vector<std::string>& percpu_symbols,
-         const std::string& section, const std::string& start_symbol,
-         const std::string& end_symbol, const std::string& load_start_symbol, const std::string& load_end_symbol) {
-        const check::Options options = options_from(cpus, profile, hot, percpu_symbols, section, start_symbol, end_symbol,
-                                                    load_start_symbol, load_end_symbol);
+      [name](const py::object& path, const py::object& cpus, const std::string& profile,
+             std::vector<std::string> hot, std::vector<std::string> percpu_symbols, const py::kwargs& names) {
+        check::Options options{optional_cpu_count(cpus), profile_named(profile), std::move(hot),
+                               std::move(percpu_symbols), names_from(name, names)};
         const std::string file = to_path(path);
         try {
           py::gil_scoped_release released;
@@ -80,9 +84,7 @@ void def_file_reader(py::module_& m, const char* name, const char* doc) {
         }
       },
       doc, py::arg("path"), py::kw_only(), py::arg("cpus") = py::none(), py::arg("profile") = "percpu",
-      py::arg("hot") = std::vector<std::string>{}, py::arg("percpu_symbols") = std::vector<std::string>{},
-      py::arg("section") = "", py::arg("start_symbol") = "",
-      py::arg("end_symbol") = "", py::arg("load_start_symbol") = "", py::arg("load_end_symbol") = "");
+      py::arg("hot") = std::vector<std::string>{}, py::arg("percpu_symbols") = std::vector<std::string>{});
 }
 
 }  // namespace

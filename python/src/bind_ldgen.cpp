@@ -32,7 +32,7 @@ ldgen::InjectOptions inject_options(py::handle cpus, const std::optional<std::st
 // ScriptError -> percpu.LinkerScriptError carrying the same text and the position.
 void set_script_error(const ldgen::ScriptError& error) {
   PyObject* type = error_types().script_error;
-  py::object instance = py::reinterpret_borrow<py::object>(type)(to_str(error.what()));
+  py::object instance = py::reinterpret_borrow<py::object>(type)(to_str(message_of(error)));
   instance.attr("file") = to_str(error.file());
   instance.attr("line") = error.line();
   instance.attr("column") = error.column();
@@ -84,6 +84,23 @@ void bind_block_types(py::module_& m) {
       });
 }
 
+// inject() and check_block() take the same arguments (script text and percpu-ldgen's options) and
+// differ in what they do with them (run, which releases the GIL itself): one definition for both.
+template <typename Run>
+void def_on_script_text(py::module_& m, const char* name, const char* doc, Run run) {
+  m.def(
+      name,
+      [run](const py::object& script, const py::object& cpus, const std::optional<std::string>& after,
+            const std::optional<std::string>& before, const std::string& vma, const py::object& source_name,
+            const py::object& reserve) {
+        const std::string text = to_bytes(script);
+        return run(text, inject_options(cpus, after, before, vma, source_name, reserve));
+      },
+      py::arg("script"), py::arg("cpus"), py::kw_only(), py::arg("after") = py::none(),
+      py::arg("before") = py::none(), py::arg("vma") = "zero", py::arg("source_name") = "<string>",
+      py::arg("reserve") = 0, doc);
+}
+
 }  // namespace
 
 void bind_ldgen(py::module_& m) {
@@ -109,24 +126,15 @@ void bind_ldgen(py::module_& m) {
       },
       py::arg("path"), "The file's bytes, as percpu-ldgen reads them (at most 64 MiB, else percpu.FileError).");
 
-  m.def(
-      "inject",
-      [](const py::object& script, const py::object& cpus, const std::optional<std::string>& after,
-         const std::optional<std::string>& before, const std::string& vma, const py::object& source_name,
-         const py::object& reserve) {
-        const std::string text = to_bytes(script);
-        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, source_name, reserve);
-        std::string result;
-        {
-          py::gil_scoped_release released;
-          result = ldgen::inject(text, options);
-        }
-        return to_str(result);
-      },
-      py::arg("script"), py::arg("cpus"), py::kw_only(), py::arg("after") = py::none(),
-      py::arg("before") = py::none(), py::arg("vma") = "zero", py::arg("source_name") = "<string>",
-      py::arg("reserve") = 0,
-      "The linker script with the .percpu block injected (percpu-ldgen's output).");
+  def_on_script_text(m, "inject", "The linker script with the .percpu block injected (percpu-ldgen's output).",
+                     [](const std::string& text, const ldgen::InjectOptions& options) {
+                       std::string result;
+                       {
+                         py::gil_scoped_release released;
+                         result = ldgen::inject(text, options);
+                       }
+                       return to_str(result);
+                     });
 
   m.def(
       "inject_file",
@@ -163,22 +171,14 @@ void bind_ldgen(py::module_& m) {
       py::arg("script"), py::kw_only(), py::arg("source_name") = "<string>",
       "Whether the script already holds a .percpu block, and with which parameters.");
 
-  m.def(
-      "check_block",
-      [](const py::object& script, const py::object& cpus, const std::optional<std::string>& after,
-         const std::optional<std::string>& before, const std::string& vma, const py::object& source_name,
-         const py::object& reserve) {
-        const std::string text = to_bytes(script);
-        const ldgen::InjectOptions options = inject_options(cpus, after, before, vma, source_name, reserve);
-        py::gil_scoped_release released;
-        BlockCheckResult result{ldgen::check_block(text, options), ""};
-        result.reason = ldgen::describe(result.check, options);
-        return result;
-      },
-      py::arg("script"), py::arg("cpus"), py::kw_only(), py::arg("after") = py::none(),
-      py::arg("before") = py::none(), py::arg("vma") = "zero", py::arg("source_name") = "<string>",
-      py::arg("reserve") = 0,
-      "Whether the script holds exactly the block inject() would write (percpu-ldgen --check).");
+  def_on_script_text(m, "check_block",
+                     "Whether the script holds exactly the block inject() would write (percpu-ldgen --check).",
+                     [](const std::string& text, const ldgen::InjectOptions& options) {
+                       py::gil_scoped_release released;
+                       BlockCheckResult result{ldgen::check_block(text, options), ""};
+                       result.reason = ldgen::describe(result.check, options);
+                       return result;
+                     });
 
   m.def(
       "ldgen_main", [](const py::iterable& argv) { return run_cli(&ldgen::cli_main, argv); },

@@ -55,6 +55,9 @@ struct ErrorTypes {
 };
 const ErrorTypes& error_types();
 
+// An error's text for Python: what(), and its remedy (percpu::Remedy) as this API's keywords.
+std::string message_of(const percpu::Error& error);
+
 // Raises the Python error of an IoError: missing_type for ENOENT, other_type otherwise.
 [[noreturn]] void raise_io_error(const percpu::IoError& error, PyObject* other_type, PyObject* missing_type);
 

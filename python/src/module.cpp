@@ -68,7 +68,7 @@ py::object instance_of(PyObject* type, const std::string& message) {
 void set_io_error(const percpu::IoError& error, PyObject* other_type, PyObject* missing_type) {
   PyObject* type = error.error_number() == ENOENT ? missing_type : other_type;
   if (error.error_number() == EISDIR && other_type == g_errors.file_error) type = g_errors.directory_error;
-  py::object instance = instance_of(type, error.what());
+  py::object instance = instance_of(type, message_of(error));
   if (error.error_number() != 0) {
     instance.attr("errno") = error.error_number();
     instance.attr("strerror") = std::strerror(error.error_number());
@@ -82,14 +82,14 @@ void translate_common_errors(std::exception_ptr thrown) {
   try {
     if (thrown) std::rethrow_exception(thrown);
   } catch (const percpu::InvalidArgument& error) {
-    py::object instance = instance_of(g_errors.usage_error, error.what());
+    py::object instance = instance_of(g_errors.usage_error, message_of(error));
     instance.attr("field") = error.field();
     instance.attr("value") = to_str(error.value());
     set_error(g_errors.usage_error, instance);
   } catch (const percpu::IoError& error) {
     set_io_error(error, g_errors.file_error, g_errors.missing_file_error);
   } catch (const percpu::Error& error) {
-    set_error(g_errors.error, instance_of(g_errors.error, error.what()));
+    set_error(g_errors.error, instance_of(g_errors.error, message_of(error)));
   }
 }
 
@@ -97,35 +97,45 @@ void translate_common_errors(std::exception_ptr thrown) {
 
 const ErrorTypes& error_types() { return g_errors; }
 
+std::string message_of(const percpu::Error& error) {
+  switch (error.remedy()) {
+    case percpu::Remedy::choose_place: return error.what() + std::string(" (pass after='NAME' or before='NAME')");
+    case percpu::Remedy::delta_model: return error.what() + std::string(" (pass vma='delta')");
+    case percpu::Remedy::force:  // the Python API has no force: nothing it could pass
+    case percpu::Remedy::none: break;
+  }
+  return error.what();
+}
+
 void raise_io_error(const percpu::IoError& error, PyObject* other_type, PyObject* missing_type) {
   set_io_error(error, other_type, missing_type);
   throw py::error_already_set();
 }
 
-unsigned cpu_count(py::handle value) {
-  // bool is an int in Python; True is not a CPU count.
+namespace {
+
+// An int (not a bool: True is no count) from min to max; anything else is InvalidArgument for field.
+uint64_t int_in_range(py::handle value, const char* field, uint64_t min, uint64_t max, const std::string& requirement) {
   if (!PyLong_Check(value.ptr()) || PyBool_Check(value.ptr())) {
     const std::string type = py::str(py::type::handle_of(value).attr("__name__"));
-    throw percpu::InvalidArgument("cpus", py::repr(value).cast<std::string>() + " (" + type + ")", "an int");
+    throw percpu::InvalidArgument(field, py::repr(value).cast<std::string>() + " (" + type + ")", "an int");
   }
   int overflow = 0;
   const long long number = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
-  if (overflow != 0 || number < 1 || static_cast<unsigned long long>(number) > percpu::kMaxCpus)
-    throw percpu::InvalidArgument("cpus", py::str(value).cast<std::string>(), percpu::cpu_count_requirement());
-  return static_cast<unsigned>(number);
+  if (overflow != 0 || number < 0 || static_cast<uint64_t>(number) < min || static_cast<uint64_t>(number) > max)
+    throw percpu::InvalidArgument(field, py::str(value).cast<std::string>(), requirement);
+  return static_cast<uint64_t>(number);
+}
+
+}  // namespace
+
+unsigned cpu_count(py::handle value) {
+  return static_cast<unsigned>(int_in_range(value, "cpus", 1, percpu::kMaxCpus, percpu::cpu_count_requirement()));
 }
 
 uint64_t reserve_size(py::handle value) {
-  if (!PyLong_Check(value.ptr()) || PyBool_Check(value.ptr())) {
-    const std::string type = py::str(py::type::handle_of(value).attr("__name__"));
-    throw percpu::InvalidArgument("reserve", py::repr(value).cast<std::string>() + " (" + type + ")", "an int");
-  }
-  int overflow = 0;
-  const long long number = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
-  if (overflow != 0 || number < 0 || static_cast<unsigned long long>(number) > percpu::layout::kMaxReserve)
-    throw percpu::InvalidArgument("reserve", py::str(value).cast<std::string>(),
-                                  "between 0 and " + std::to_string(percpu::layout::kMaxReserve) + " bytes");
-  return static_cast<uint64_t>(number);
+  return int_in_range(value, "reserve", 0, percpu::layout::kMaxReserve,
+                      "between 0 and " + std::to_string(percpu::layout::kMaxReserve) + " bytes");
 }
 
 std::optional<unsigned> optional_cpu_count(py::handle value) {

@@ -68,6 +68,23 @@ def test_linux_profile_on_a_percpu_kernel_is_an_error_or_a_finding(plain_kernel)
     assert not report.ok
 
 
+def test_name_keywords_override_the_profile_as_the_cli_options_do(plain_kernel, cli):
+    # The linux profile renamed to the kernel's own names finds its template again: the same layout
+    # as percpu-check --profile linux --section ... --load-end-symbol ..., and no end of areas.
+    names = {"section": ".percpu", "start_symbol": "_percpu_start", "load_start_symbol": "_percpu_load_start",
+             "load_end_symbol": "_percpu_load_end"}
+    layout = percpu.inspect(plain_kernel.elf, "linux", **names)
+    assert layout.cpu_count == 0 and layout.variables
+    assert layout.template_size == percpu.inspect(plain_kernel.elf).template_size
+    flags = [f"--{key.replace('_', '-')}={value}" for key, value in names.items()]
+    code, cli_dict = cli_json(cli, plain_kernel.elf, "--profile", "linux", *flags)
+    assert percpu.check(plain_kernel.elf, profile="linux", **names).to_dict() == cli_dict
+    renamed = percpu.inspect(plain_kernel.elf, end_symbol="_percpu_no_such_end")
+    assert renamed.cpu_count != percpu.inspect(plain_kernel.elf).cpu_count  # control: the override is used
+    with pytest.raises(TypeError, match="unexpected keyword argument 'stride_symbol'"):
+        percpu.inspect(plain_kernel.elf, stride_symbol="_percpu_stride")
+
+
 def bad_inputs(tmp_path, good_elf):
     data = good_elf.read_bytes()
     rng = random.Random(5)

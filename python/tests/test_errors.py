@@ -101,3 +101,22 @@ def test_bad_names_are_usage_errors(plain_kernel):
     raises_only_percpu_errors(lambda: percpu.emit_fragment(4, vma="far"), percpu.UsageError)
     raises_only_percpu_errors(lambda: percpu.check(plain_kernel.elf, profile="windows"), percpu.UsageError)
     raises_only_percpu_errors(lambda: percpu.inject(PLAIN_LD, 4, after=".text", before=".bss"), percpu.UsageError)
+
+
+# The section before the default place (.data) is in no region; .text is.
+MEMORY_WITHOUT_REGION = ("MEMORY { RAM : ORIGIN = 0x80000000, LENGTH = 1M }\n"
+                         "SECTIONS { .text : { *(.text) } > RAM\n  .data : { *(.data) }\n  .bss : { *(.bss) } }\n")
+
+
+def test_remedies_are_worded_as_python_keywords(tmp_path):
+    # The core's error says what to do without naming a flag; the package words it as its own
+    # keywords (the CLI says "pass --after NAME or --before NAME" for the same error).
+    error = raises_only_percpu_errors(lambda: percpu.inject(MEMORY_WITHOUT_REGION, 2), percpu.LinkerScriptError)
+    assert str(error).endswith("(pass after='NAME' or before='NAME')"), str(error)
+    assert "--" not in str(error) and "--" not in error.message
+    script = tmp_path / "k.ld"
+    script.write_text(MEMORY_WITHOUT_REGION)
+    cli = percpu._percpu.ldgen_main(["percpu-ldgen", str(script), "--cpus", "2"])
+    assert cli[0] == 2 and b"(pass --after NAME or --before NAME)" in cli[2], cli
+    fine = percpu.inject(MEMORY_WITHOUT_REGION, 2, after=".text")  # control: the remedy works
+    assert "_percpu_start" in fine

@@ -207,7 +207,7 @@ TEST_P(Fixtures, UntouchedTextRoundTripsByteForByte) {
     const d::OwnedText owned = d::find_owned(lex);
     EXPECT_TRUE(owned.block_found);
     EXPECT_EQ(owned.cpus, 3u);
-    EXPECT_EQ(owned.vma_delta, model == percpu::layout::AddressModel::delta);
+    EXPECT_EQ(owned.vma, model);
     EXPECT_EQ(owned.stripped, src);
     EXPECT_EQ(ld::inject(out, o), out);
     const ld::BlockInfo info = ld::inspect_block(out, "out");

@@ -1,9 +1,10 @@
 """Each tool's core library is usable alone: a small C++ program is compiled against the core's
-include directories and linked with its archive (plus LIEF and mbedtls for the checker), with no
+include directories and linked with its archive and the two small archives of common/ (the file
+rules and the source-text display; plus LIEF and mbedtls for the checker), with no
 CLI11 on the command line; the compiler's dependency list proves no CLI11 header was read, and
 the archive holds no CLI11 code. The CLI archives, which do use CLI11, are the control.
 Environment: CXX, PERCPU_SOURCE_DIR, PERCPU_LDGEN_CORE, PERCPU_LDGEN_CLI, PERCPU_CHECKER_CORE,
-PERCPU_CHECKER_CLI, PERCPU_LIEF_LIBS (';'-separated)."""
+PERCPU_CHECKER_CLI, PERCPU_LIEF_LIBS and PERCPU_COMMON_LIBS (';'-separated)."""
 import os
 import subprocess
 from pathlib import Path
@@ -20,8 +21,9 @@ def includes(tool):
 
 
 CORES = {
-    "ldgen": ("ldgen_alone.cpp", "PERCPU_LDGEN_CORE", "PERCPU_LDGEN_CLI", []),
-    "checker": ("check_alone.cpp", "PERCPU_CHECKER_CORE", "PERCPU_CHECKER_CLI", ["PERCPU_LIEF_LIBS"]),
+    "ldgen": ("ldgen_alone.cpp", "PERCPU_LDGEN_CORE", "PERCPU_LDGEN_CLI", ["PERCPU_COMMON_LIBS"]),
+    "checker": ("check_alone.cpp", "PERCPU_CHECKER_CORE", "PERCPU_CHECKER_CLI",
+                ["PERCPU_LIEF_LIBS", "PERCPU_COMMON_LIBS"]),
 }
 
 
@@ -50,4 +52,15 @@ def test_core_library_alone(tool, tmp_path):
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "core alone: ok" in ran.stdout
     assert cli11_symbols(core) == []
+    assert all(cli11_symbols(lib) == [] for lib in extra if lib.endswith(".a"))
     assert cli11_symbols(os.environ[cli_var]), "control: the CLI archive uses CLI11"
+
+
+def test_checker_command_line_does_not_use_ldgen():
+    # percpu-check's --output writes with the shared file rules (percpu::files), not percpu-ldgen's
+    # library: its command line refers to nothing of percpu::ldgen. The ldgen CLI is the control.
+    def ldgen_symbols(archive):
+        done = subprocess.run(["nm", "-C", archive], capture_output=True, text=True, check=True)
+        return [line for line in done.stdout.splitlines() if "percpu::ldgen::" in line]
+    assert ldgen_symbols(os.environ["PERCPU_CHECKER_CLI"]) == []
+    assert ldgen_symbols(os.environ["PERCPU_LDGEN_CLI"]), "control: the ldgen CLI uses percpu::ldgen"

@@ -27,6 +27,9 @@ namespace percpu::check {
 // Which names the template and its symbols have (percpu::layout::kPercpuNames / kLinuxNames).
 enum class Profile { percpu, linux };
 
+// A layout's section and symbol names as text (the contract's percpu::layout::BasicNames).
+using Names = percpu::layout::BasicNames<std::string>;
+
 struct Options {
   std::optional<unsigned> cpus;  // the CPU count the layout must have (rule cpus.count): 1 to kMaxCpus
   Profile profile = Profile::percpu;
@@ -34,12 +37,9 @@ struct Options {
   // Symbols the user says are per-CPU variables (exact ELF names) besides PERCPU_DEFINE's storage
   // symbols: each must be defined inside the template (rule variables.swallowed).
   std::vector<std::string> percpu_symbols;
-  // Overrides of the profile's names; empty = the profile's name.
-  std::string section;
-  std::string start_symbol;
-  std::string end_symbol;
-  std::string load_start_symbol;
-  std::string load_end_symbol;
+  // Overrides of the profile's names (the CLI's --section, --start-symbol, ...; Python's section=,
+  // start_symbol=, ...); an empty one is the profile's name.
+  Names names;
 };
 
 // One per-CPU variable: a symbol of the template section that is an object or has a size.

@@ -11,6 +11,7 @@
 
 #include "percpu/error.hpp"
 #include "percpu/layout.hpp"
+#include "percpu/source_text.hpp"
 
 namespace percpu::ldgen {
 
@@ -24,34 +25,19 @@ struct InjectOptions {
   bool force = false;      // discard text a user put between ldgen's markers instead of refusing
 };
 
-// Bad input: a syntax error or a script ldgen refuses to edit. what() is "file:line:col: message".
-class ScriptError : public percpu::Error {
+// Bad input: a syntax error or a script ldgen refuses to edit. what() is "file:line:col: message";
+// remedy() says when another placement (after/before), the delta model or force gets past it.
+class ScriptError : public percpu::SourceError {
  public:
-  ScriptError(std::string file, unsigned line, unsigned column, std::string message,
-              std::string source_line);
-  const std::string& file() const { return file_; }
-  unsigned line() const { return line_; }
-  unsigned column() const { return column_; }
-  const std::string& message() const { return message_; }
-  // The text of the offending line (without its newline), for a caret display.
-  const std::string& source_line() const { return source_line_; }
-
- private:
-  std::string file_;
-  unsigned line_;
-  unsigned column_;
-  std::string message_;
-  std::string source_line_;
+  using SourceError::SourceError;
 };
 
 // Errors (percpu/error.hpp): ScriptError for the script, percpu::InvalidArgument for the options
 // (cpus out of range, both after and before given); the file functions of ldgen_files.hpp throw
 // percpu::IoError.
 
-// The two lines shown under an error: "  <line>\n  <caret>^\n". Control bytes and invalid UTF-8
-// are shown as \xHH, a line longer than 120 bytes is cut around the column ("..."), and tabs are
-// kept in the caret line so that the caret stands under the column in any terminal.
-[[nodiscard]] std::string excerpt(std::string_view line, unsigned column);
+// The two lines shown under an error (percpu/source_text.hpp).
+using percpu::excerpt;
 
 // The script with the block injected (or an ldgen block already present replaced).
 [[nodiscard]] std::string inject(std::string_view script, const InjectOptions& options);

@@ -1,9 +1,6 @@
-// percpu/ldgen_files.hpp - reading a linker script and writing the result, safely for a root CI job.
-//
-// Reading is capped (kMaxScriptBytes) for files, pipes and devices alike. Writing keeps what the
-// destination is: a symlink is written through to its target (the link stays), a regular file is
-// replaced atomically (temporary file + rename) with its owner, group and mode, and a character or
-// block device or a FIFO is written directly, never replaced. See docs/ldgen.md, "Files".
+// percpu/ldgen_files.hpp - reading a linker script and writing the result, safely for a root CI job:
+// percpu/files.hpp's rules (shared with percpu-check's --output) with a linker script's input cap.
+// See docs/ldgen.md, "Files".
 #pragma once
 
 #include <cstddef>
@@ -11,6 +8,7 @@
 #include <string_view>
 
 #include "percpu/error.hpp"
+#include "percpu/files.hpp"
 
 namespace percpu::ldgen {
 
@@ -20,20 +18,19 @@ inline constexpr std::size_t kMaxScriptBytes = std::size_t{64} << 20;
 
 // A file that cannot be read or written: percpu::IoError (percpu/error.hpp). what() is
 // "PATH: what happened[: strerror]", one line; error_number() is the errno behind it (0: a rule of
-// ldgen's, e.g. the size cap or hard links).
+// the file functions, e.g. the size cap or hard links).
 using FileError = percpu::IoError;
+using WriteOptions = percpu::WriteOptions;
 
 // The whole file at `path` ("-": standard input), at most kMaxScriptBytes.
-[[nodiscard]] std::string read_script(const std::string& path);
+[[nodiscard]] inline std::string read_script(const std::string& path) {
+  return percpu::read_file(path, {kMaxScriptBytes, "a linker script"});
+}
 
-struct WriteOptions {
-  // A regular file with other hard links is refused (replacing it would split the links); with
-  // force it is rewritten in place, so every link sees the new text (not atomic).
-  bool force = false;
-};
-
-// Writes `text` to `path` (never "-": the caller writes standard output itself). Nothing is
-// written when it throws, except a device or FIFO whose write failed part-way.
-void write_script(const std::string& path, std::string_view text, const WriteOptions& options);
+// percpu::write_file: `text` to `path` (never "-"); nothing is written when it throws, except a
+// device or FIFO whose write failed part-way.
+inline void write_script(const std::string& path, std::string_view text, const WriteOptions& options) {
+  percpu::write_file(path, text, options);
+}
 
 }  // namespace percpu::ldgen

@@ -20,25 +20,22 @@ inline constexpr uint64_t kMinAreaAlign = 64;
 // areas can be mapped or protected per page by a kernel that wants to.
 inline constexpr uint64_t kAreaBlockAlign = 4096;
 
-// The section and symbol names of a per-CPU layout.
-struct Names {
-  const char* section;     // the template's output section
-  const char* start;       // base of CPU 0's area (where the kernel sees the template)
-  const char* end;         // end of the reserved areas; nullptr when areas are allocated at run time
-  const char* load_start;  // first byte of the template, in the section's own address space
-  const char* load_end;    // one past the template's last byte
-  const char* stride;      // absolute symbol: distance between two CPUs' areas; may be nullptr
+// The section and symbol names of a per-CPU layout, in one shape for everyone: the contract's
+// constants below (Text = const char*, freestanding), percpu-check's names and the overrides its
+// options, CLI flags and Python keywords give (Text = std::string, percpu/check.hpp). A name that
+// does not exist in a layout is nullptr (or empty).
+template <typename Text>
+struct BasicNames {
+  Text section;     // the template's output section
+  Text start;       // base of CPU 0's area (where the kernel sees the template)
+  Text end;         // end of the reserved areas; none when areas are allocated at run time
+  Text load_start;  // first byte of the template, in the section's own address space
+  Text load_end;    // one past the template's last byte
+  Text stride;      // absolute symbol: distance between two CPUs' areas
+  Text image;       // the ROM/flash model's image in the load region (kImageSymbol below)
+  Text hot_end;     // end of the hot part of the template (kHotEndSymbol below)
 };
-
-// The project's own layout, with the Rust crate `percpu`'s symbol names, so its users feel at home.
-inline constexpr Names kPercpuNames{".percpu",           "_percpu_start",      "_percpu_end",
-                                    "_percpu_load_start", "_percpu_load_end", "_percpu_stride"};
-
-// Linux's layout: the template is .data..percpu between __per_cpu_start and __per_cpu_end,
-// loaded at __per_cpu_load; areas are allocated by the kernel at boot, so there is no end of
-// reserved areas and no stride symbol in the ELF.
-inline constexpr Names kLinuxNames{".data..percpu", "__per_cpu_load", nullptr,
-                                   "__per_cpu_start", "__per_cpu_end",  nullptr};
+using Names = BasicNames<const char*>;
 
 // ---- The ROM/flash model ----
 // A MEMORY script with a load region (`> RAM AT> FLASH`): the template's image is stored in the
@@ -150,6 +147,16 @@ inline constexpr uint64_t kReachLoongArch = uint64_t{1} << 31;  // lu12i.w + ori
 inline constexpr const char* kHotInputSection = ".percpu.hot";
 inline constexpr const char* kHotEndSymbol = "_percpu_hot_end";
 inline constexpr uint64_t kHotReach = 2048;
+
+// The project's own layout, with the Rust crate `percpu`'s symbol names, so its users feel at home.
+inline constexpr Names kPercpuNames{".percpu",         "_percpu_start",  "_percpu_end",  "_percpu_load_start",
+                                    "_percpu_load_end", "_percpu_stride", kImageSymbol, kHotEndSymbol};
+
+// Linux's layout: the template is .data..percpu between __per_cpu_start and __per_cpu_end,
+// loaded at __per_cpu_load; areas are allocated by the kernel at boot, so there is no end of
+// reserved areas and no stride symbol in the ELF (nor image or hot part).
+inline constexpr Names kLinuxNames{".data..percpu", "__per_cpu_load", nullptr, "__per_cpu_start",
+                                   "__per_cpu_end",  nullptr,          nullptr, nullptr};
 
 // ---- Reach record (read by percpu-check's reach rules) ----
 // Every translation unit that includes the runtime records how far its access sequences reach,

@@ -125,10 +125,10 @@ TEST(Layout, LinuxProfileNamesAndNoAreas) {
   const auto names = percpu::check::detail::names_for(options);
   EXPECT_EQ(names.section, ".data..percpu");
   EXPECT_EQ(names.end, "");
-  options.section = ".percpu";
-  options.start_symbol = "_percpu_start";
-  options.load_start_symbol = "_percpu_load_start";
-  options.load_end_symbol = "_percpu_load_end";
+  options.names.section = ".percpu";
+  options.names.start = "_percpu_start";
+  options.names.load_start = "_percpu_load_start";
+  options.names.load_end = "_percpu_load_end";
   const Layout l = percpu::check::inspect(fixture::elves().plain, options);
   EXPECT_EQ(l.cpu_count, 0u) << "no end symbol: the areas are not in the ELF";
   EXPECT_TRUE(l.areas.empty());

@@ -16,6 +16,14 @@ using percpu::check::RuleStatus;
 // ordinary layout.
 bool skips_on_plain_layouts(const std::string& id) { return id.rfind("crate.", 0) == 0 || id.rfind("rom.", 0) == 0; }
 
+// A finding speaks to CLI and Python users alike: it may name percpu-ldgen's flags (another tool to
+// run) but none of percpu-check's own options (the CLI's --section is Python's section=).
+void expect_no_checker_flags(const Report& r) {
+  for (const auto& f : r.findings)
+    for (const char* flag : {"--section", "--profile", "--start-symbol", "--end-symbol", "--load-", "--cpus)", "--hot"})
+      EXPECT_EQ((f.message + " " + f.hint).find(flag), std::string::npos) << f.rule << ": " << f.hint;
+}
+
 std::set<std::string> failed(const Report& r) {
   std::set<std::string> out;
   for (const auto& f : r.findings) {
@@ -71,6 +79,7 @@ TEST(Rules, WrongCpuCount) {
   const Report r = percpu::check::check(fixture::elves().plain, cpus(8));
   EXPECT_EQ(failed(r), std::set<std::string>{"cpus.count"});
   EXPECT_NE(r.findings[0].message.find("4 CPUs"), std::string::npos) << r.findings[0].message;
+  expect_no_checker_flags(r);
 }
 
 TEST(Rules, NoloadTemplate) {
@@ -115,13 +124,14 @@ TEST(Rules, MissingEndSymbol) {
   const std::string script = fixture::replace_once(fixture::elves().script_plain, "_percpu_end = .;", "_areas_end = .;");
   const Report r = percpu::check::check(fixture::link_x86_64(script, "no-end"), cpus(4));
   EXPECT_EQ(failed(r), std::set<std::string>{"symbols.present"});
+  expect_no_checker_flags(r);
   for (const auto& rule : r.rules) {
     if (rule.id == "areas.size" || rule.id == "cpus.count" || rule.id == "areas.no_overlap") {
       EXPECT_EQ(rule.status, RuleStatus::skip) << rule.id;
     }
   }
   Options renamed = cpus(4);
-  renamed.end_symbol = "_areas_end";
+  renamed.names.end = "_areas_end";
   EXPECT_TRUE(percpu::check::check(fixture::link_x86_64(script, "no-end"), renamed).ok()) << "--end-symbol names it";
 }
 
@@ -130,6 +140,7 @@ TEST(Rules, LinuxProfileOnAPercpuKernel) {
   o.profile = percpu::check::Profile::linux;
   const Report r = percpu::check::check(fixture::elves().plain, o);
   EXPECT_EQ(failed(r), std::set<std::string>{"template.exists"});
+  expect_no_checker_flags(r);
 }
 
 }  // namespace

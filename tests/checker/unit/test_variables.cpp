@@ -113,7 +113,7 @@ TEST(Variables, Empty) {
   EXPECT_THROW((void)none.at(0), std::out_of_range);
 
   Options options;
-  options.section = ".no_such_section";
+  options.names.section = ".no_such_section";
   const Layout l = percpu::check::inspect(fixture::elves().plain, options);
   EXPECT_TRUE(l.variables.empty()) << "no template, no variables";
 }

@@ -3,11 +3,11 @@
 // sequences), and a multi-megabyte line would flood it, so the line is escaped and cut.
 #include <cstdio>
 
-#include "lexer.hpp"
+#include <algorithm>
 
-#include "percpu/ldgen.hpp"
+#include "percpu/source_text.hpp"
 
-namespace percpu::ldgen {
+namespace percpu {
 namespace {
 
 constexpr size_t kContext = 60;  // bytes shown on each side of the column in a long line
@@ -59,7 +59,6 @@ size_t char_start(std::string_view s, size_t i) {
 
 }  // namespace
 
-namespace detail {
 std::string printable(std::string_view text, size_t max_bytes) {
   std::string shown;
   std::string unused;
@@ -67,7 +66,6 @@ std::string printable(std::string_view text, size_t max_bytes) {
   show(text, 0, to, shown, unused);
   return to < text.size() ? shown + "..." : shown;
 }
-}  // namespace detail
 
 std::string excerpt(std::string_view line, unsigned column) {
   const size_t at = std::min<size_t>(column > 0 ? column - 1 : 0, line.size());
@@ -86,4 +84,4 @@ std::string excerpt(std::string_view line, unsigned column) {
   return shown + "\n" + caret + "^\n";
 }
 
-}  // namespace percpu::ldgen
+}  // namespace percpu

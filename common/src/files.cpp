@@ -1,6 +1,6 @@
-// Reading scripts (bounded) and writing results (keeping what the destination is). A root CI job
-// once replaced /dev/null with a regular file through `-o /dev/null`: every write here first asks
-// what the destination is.
+// Reading input files (bounded) and writing results (keeping what the destination is), for both
+// tools: percpu-ldgen's scripts and percpu-check's --output. A root CI job once replaced /dev/null
+// with a regular file through `-o /dev/null`: every write here first asks what the destination is.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -8,13 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "percpu/ldgen_files.hpp"
+#include "percpu/files.hpp"
 
-namespace percpu::ldgen {
+namespace percpu {
 namespace {
 
 [[noreturn]] void fail(const std::string& path, const std::string& what, int err = 0) {
-  throw FileError(path, what, err);
+  throw IoError(path, what, err);
 }
 
 // Closes the descriptor on every path out of a scope.
@@ -37,9 +37,9 @@ class Fd {
   int fd_;
 };
 
-// Reads until end of file, failing as soon as more than kMaxScriptBytes arrived: a file, a pipe
-// or a device that never ends (/dev/zero) stops after one cap's worth of reads.
-std::string read_bounded(int fd, const std::string& name) {
+// Reads until end of file, failing as soon as more than max_bytes arrived: a file, a pipe or a
+// device that never ends (/dev/zero) stops after one cap's worth of reads.
+std::string read_bounded(int fd, const std::string& name, const ReadLimit& limit) {
   std::string text;
   char buffer[1 << 16];
   for (;;) {
@@ -49,8 +49,9 @@ std::string read_bounded(int fd, const std::string& name) {
       if (errno == EINTR) continue;
       fail(name, "cannot read", errno);
     }
-    if (text.size() + static_cast<size_t>(n) > kMaxScriptBytes)
-      fail(name, "larger than the 64 MiB input limit (is it a linker script?)");
+    if (text.size() + static_cast<size_t>(n) > limit.max_bytes)
+      fail(name, "larger than the " + std::to_string(limit.max_bytes >> 20) + " MiB input limit (is it " +
+                     limit.expected + "?)");
     text.append(buffer, static_cast<size_t>(n));
   }
 }
@@ -98,7 +99,7 @@ void write_special(const std::string& path, std::string_view text) {
 }
 
 // Every link of the file sees the new text; a failed write can leave it half-written, which is
-// why this needs --force.
+// why this needs WriteOptions::force.
 void write_in_place(const std::string& path, std::string_view text) {
   Fd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC));
   if (fd.get() < 0) fail(path, "cannot open for writing", errno);
@@ -116,7 +117,7 @@ mode_t default_mode() {
 // complete new one. An existing file's owner and group are given to the new one first (a chown
 // can clear set-id bits), then its mode; when the owner cannot be kept nothing is replaced.
 void replace_atomically(const std::string& path, std::string_view text, const struct stat* existing) {
-  std::string temp = path + ".percpu-ldgen.XXXXXX";
+  std::string temp = path + ".percpu.XXXXXX";
   Fd fd(::mkstemp(temp.data()));
   if (fd.get() < 0) fail(path, "cannot create a temporary file next to it", errno);
   try {
@@ -124,7 +125,7 @@ void replace_atomically(const std::string& path, std::string_view text, const st
     if (existing && (existing->st_uid != ::geteuid() || existing->st_gid != ::getegid()) &&
         ::fchown(fd.get(), existing->st_uid, existing->st_gid) != 0)
       fail(path, "cannot keep its owner " + std::to_string(existing->st_uid) + ":" +
-                     std::to_string(existing->st_gid) + " (run as its owner or root, or write elsewhere with -o)",
+                     std::to_string(existing->st_gid) + " (run as its owner or root, or write to another file)",
            errno);
     if (::fchmod(fd.get(), existing ? existing->st_mode & 07777 : default_mode()) != 0)
       fail(path, "cannot set the mode", errno);
@@ -138,17 +139,17 @@ void replace_atomically(const std::string& path, std::string_view text, const st
 
 }  // namespace
 
-std::string read_script(const std::string& path) {
-  if (path == "-") return read_bounded(STDIN_FILENO, "<stdin>");
+std::string read_file(const std::string& path, const ReadLimit& limit) {
+  if (path == "-") return read_bounded(STDIN_FILENO, "<stdin>", limit);
   Fd fd(::open(path.c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC));
   if (fd.get() < 0) fail(path, "cannot read", errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) fail(path, "cannot read", errno);
   if (S_ISDIR(st.st_mode)) fail(path, "cannot read", EISDIR);
-  return read_bounded(fd.get(), path);
+  return read_bounded(fd.get(), path, limit);
 }
 
-void write_script(const std::string& path, std::string_view text, const WriteOptions& options) {
+void write_file(const std::string& path, std::string_view text, const WriteOptions& options) {
   const std::string target = follow_links(path);
   struct stat st {};
   if (::lstat(target.c_str(), &st) != 0) {
@@ -160,12 +161,14 @@ void write_script(const std::string& path, std::string_view text, const WriteOpt
   if (!S_ISREG(st.st_mode)) fail(target, "cannot write: not a regular file, device or FIFO");
   if (st.st_nlink > 1) {
     if (!options.force)
-      fail(target, "has " + std::to_string(st.st_nlink) +
-                       " hard links and replacing it would split them; pass --force to rewrite it in "
-                       "place (every link sees the new text; not atomic)");
+      throw IoError(target,
+                    "has " + std::to_string(st.st_nlink) +
+                        " hard links and replacing it would split them; forcing rewrites it in place, where "
+                        "every link sees the new text but the write is not atomic",
+                    0, Remedy::force);
     return write_in_place(target, text);
   }
   replace_atomically(target, text, &st);
 }
 
-}  // namespace percpu::ldgen
+}  // namespace percpu
