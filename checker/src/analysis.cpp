@@ -1,9 +1,10 @@
 // The layout model (see analysis.hpp).
 #include "analysis.hpp"
 
+#include "variables.hpp"
+
 #include <cxxabi.h>
 #include <elf.h>
-#include <fnmatch.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -11,7 +12,6 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <tuple>
 
 namespace percpu::check::detail {
 namespace {
@@ -44,7 +44,10 @@ const ElfSymbol* find_defined(const ElfModel& elf, const std::string& name) {
 
 constexpr const char* kInitializerSuffix = "_percpu_initializer_must_be_a_constant_expression";
 
+// Only mangled names (_Z...): __cxa_demangle also reads a bare type encoding, so a C variable
+// named `x` or `i` would otherwise be shown as "long long" or "int".
 std::string demangled_or_raw(const std::string& symbol) {
+  if (symbol.rfind("_Z", 0) != 0) return symbol;
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(symbol.c_str(), nullptr, nullptr, &status),
                                                    std::free);
@@ -99,45 +102,9 @@ bool contains(const ElfSegment& p, const ElfSection& s) {
   return s.offset >= p.offset && s.offset - p.offset < p.filesz;
 }
 
-// A variable's guaranteed alignment: the largest power of two dividing its offset, at most the
-// template's alignment (the alignment of every area base).
-uint64_t guaranteed_align(uint64_t offset, uint64_t template_align) {
-  if (offset == 0) return template_align;
-  const uint64_t lowest_bit = offset & (~offset + 1);
-  return std::min(lowest_bit, template_align);
-}
-
-bool is_hot(const std::vector<std::string>& patterns, const std::string& name, const std::string& symbol) {
-  for (const std::string& p : patterns)
-    if (fnmatch(p.c_str(), name.c_str(), 0) == 0 || fnmatch(p.c_str(), symbol.c_str(), 0) == 0) return true;
-  return false;
-}
-
+// The template's variables, from the symbols the bounded view collected (moved, not copied).
 void build_variables(Analysis& a) {
-  Layout& l = a.layout;
-  for (const ElfSymbol& s : a.elf.symbols) {
-    if (s.shndx != a.tmpl->index || s.type == STT_SECTION || s.type == STT_FILE) continue;
-    if (s.type != STT_OBJECT && s.size == 0) continue;  // labels such as _percpu_load_start
-    Variable v;
-    v.symbol = s.name;
-    v.name = demangle(s.name);
-    v.offset = s.value - a.tmpl->addr;
-    v.size = s.size;
-    v.align = guaranteed_align(v.offset, l.template_align);
-    v.cache_line = v.offset / kCacheLine;
-    v.hot = is_hot(a.options.hot, v.name, v.symbol);
-    v.area_base = l.areas_start;
-    v.area_stride = l.stride;
-    l.variables.push_back(std::move(v));
-  }
-  std::sort(l.variables.begin(), l.variables.end(), [](const Variable& x, const Variable& y) {
-    return std::tie(x.offset, x.symbol, x.size) < std::tie(y.offset, y.symbol, y.size);
-  });
-  uint64_t covered = 0;  // end of the bytes the previous variables occupy
-  for (Variable& v : l.variables) {
-    v.padding_before = v.offset > covered ? v.offset - covered : 0;
-    covered = std::max(covered, v.offset + v.size);
-  }
+  a.layout.variables = VariablesBuilder::build(std::move(a.elf.template_symbols), a.layout, a.options.hot);
 }
 
 // VMA - LMA of the image around the template: that of the last allocated section before it that
@@ -293,11 +260,14 @@ Analysis analyze(ElfModel elf, const Options& options) {
 std::vector<FalseSharing> false_sharing(const Layout& layout) {
   std::vector<FalseSharing> out;
   auto last_line = [](const Variable& v) { return (v.offset + (v.size ? v.size - 1 : 0)) / kCacheLine; };
-  for (const Variable& hot : layout.variables) {
+  const Variables& vars = layout.variables;
+  for (size_t h = 0; h < vars.size(); ++h) {
+    const Variable hot = vars[h];
     if (!hot.hot) continue;
     FalseSharing f{hot.name, hot.cache_line, last_line(hot), {}};
-    for (const Variable& other : layout.variables) {
-      if (&other == &hot || (other.offset == hot.offset && other.symbol == hot.symbol)) continue;
+    for (size_t o = 0; o < vars.size(); ++o) {
+      const Variable other = vars[o];
+      if (o == h || (other.offset == hot.offset && other.symbol == hot.symbol)) continue;
       if (other.cache_line <= f.last_line && last_line(other) >= f.first_line) f.shared_with.push_back(other.name);
     }
     if (!f.shared_with.empty()) out.push_back(std::move(f));

@@ -31,10 +31,10 @@ detail::SymbolSelection layout_symbols(const Names& n, const Options& options) {
   return {std::move(names), {detail::storage_symbol_marker()}};
 }
 
-// The small ELF is freed once LIEF has read it, before the layout model grows.
-detail::Analysis analyze_view(detail::BoundedElf view, const std::string& name, const Options& options,
-                              const Names& names) {
-  detail::ElfModel model = detail::parse_with_lief(view.image, name, names.section);
+// The small ELF is freed once LIEF has read it, before the layout model grows; the template's
+// symbols move from the view to the model to the layout's Variables, never copied.
+detail::Analysis analyze_view(detail::BoundedElf view, const std::string& name, const Options& options) {
+  detail::ElfModel model = detail::parse_with_lief(view.image, name);
   std::vector<uint8_t>().swap(view.image);
   detail::restore_file_fields(model, view);
   return detail::analyze(std::move(model), options);
@@ -48,7 +48,7 @@ void check_options(const Options& options) {
 detail::Analysis analyze_file(const std::string& path, const Options& options) {
   check_options(options);
   const Names names = detail::names_for(options);
-  return analyze_view(detail::view_elf_file(path, names.section, layout_symbols(names, options)), path, options, names);
+  return analyze_view(detail::view_elf_file(path, names.section, layout_symbols(names, options)), path, options);
 }
 
 // The rules run on the analysis, then its layout moves into the report (a million variables are
@@ -71,7 +71,8 @@ Report check_bytes(const uint8_t* data, size_t size, const std::string& name, co
   check_options(options);
   const Names names = detail::names_for(options);
   const MemorySource source(data, size);
-  return report_of(analyze_view(detail::view_elf(source, name, names.section, layout_symbols(names, options)), name, options, names), name);
+  return report_of(analyze_view(detail::view_elf(source, name, names.section, layout_symbols(names, options)), name, options),
+                   name);
 }
 
 }  // namespace percpu::check

@@ -1,4 +1,5 @@
-// The bounded view (see elf_view.hpp): validation first, then the small ELF for LIEF.
+// The bounded view (see elf_view.hpp): validation first, then the template's variables and the
+// small ELF for LIEF.
 #include "elf_view.hpp"
 
 #include <elf.h>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
+#include <string_view>
 
 #include "percpu/check.hpp"
 #include "percpu/layout.hpp"
@@ -143,7 +145,7 @@ ReachRecords read_reach(const Viewer& viewer, const std::vector<Shdr>& shdrs, co
 }
 
 // One view, step by step: validate the header, read the tables, pick the sections and symbols
-// the checks read, write the small ELF.
+// the checks read (the variables into a compact table), write the small ELF.
 template <typename C>
 class ViewBuilder {
   using Ehdr = typename C::Ehdr;
@@ -152,8 +154,10 @@ class ViewBuilder {
   using Sym = typename C::Sym;
 
  public:
-  ViewBuilder(const Viewer& viewer, const std::string& template_section, const SymbolSelection& selection)
-      : v_(viewer), template_section_(template_section), selection_(selection) {}
+  ViewBuilder(const Viewer& viewer, const std::string& template_section, const SymbolSelection& selection,
+              size_t symbol_chunk)
+      : v_(viewer), template_section_(template_section), selection_(selection),
+        symbol_chunk_(std::max<size_t>(symbol_chunk, 1)) {}
 
   BoundedElf build() {
     read_header();
@@ -208,7 +212,8 @@ class ViewBuilder {
     kept_.insert(ehdr_.e_shstrndx);
   }
 
-  // The sections whose bytes the image keeps: names, the first symbol table and the template(s).
+  // The sections the view reads: names (kept in the image), the first symbol table, the template(s)
+  // (headers only: no rule reads their bytes).
   void pick_sections() {
     for (size_t i = 1; i < shdrs_.size(); ++i) {
       const Shdr& s = shdrs_[i];
@@ -216,52 +221,110 @@ class ViewBuilder {
         v_.fail("section [" + std::to_string(i) + "]: name offset " + hex(s.sh_name) + " beyond the section name table");
       if (s.sh_type == SHT_SYMTAB && symtab_ == 0) symtab_ = i;
       if (string_at(names_, s.sh_name) != template_section_) continue;
+      if (templates_.empty()) first_template_ = i;
       templates_.insert(i);
-      if (s.sh_type != SHT_NOBITS) kept_.insert(i);
     }
   }
 
-  // Whether the checks read this symbol: those of the template (the variables), the layout's own
-  // names and the per-CPU storage found elsewhere. LIEF then builds a few objects, not one per
-  // kernel symbol.
-  bool wanted(const Sym& sym, const std::vector<uint8_t>& strings, const std::set<std::string>& names) const {
-    if (templates_.count(sym.st_shndx)) return true;
-    if (sym.st_shndx == SHN_UNDEF) return false;
-    const std::string name = string_at(strings, sym.st_name);
-    if (names.count(name)) return true;
-    for (const std::string& part : selection_.name_parts)
-      if (name.find(part) != std::string::npos) return true;
-    return false;
-  }
-
+  // .symtab, symbol_chunk_ entries at a time (never the whole table in memory): the variables of
+  // the first template section go to variables_ (24 bytes each, their names left in the string
+  // table), the selected other symbols to the image.
   void pick_symbols() {
     if (!symtab_) return;
     const Shdr& s = shdrs_[symtab_];
     if (s.sh_entsize != sizeof(Sym) && s.sh_entsize != 0)
       v_.fail("symbol table entry size " + std::to_string(s.sh_entsize) + ", expected " + std::to_string(sizeof(Sym)));
     if (s.sh_size % sizeof(Sym)) v_.fail("symbol table size " + hex(s.sh_size) + " is not a whole number of entries");
-    if (s.sh_size / sizeof(Sym) > kMaxSymbols)
-      v_.fail("symbol table of " + std::to_string(s.sh_size / sizeof(Sym)) + " entries (more than " +
-              std::to_string(kMaxSymbols) + ")");
+    const uint64_t count = s.sh_size / sizeof(Sym);
+    if (count > kMaxSymbols)
+      v_.fail("symbol table of " + std::to_string(count) + " entries (more than " + std::to_string(kMaxSymbols) + ")");
     if (s.sh_link == 0 || s.sh_link >= shnum_ || shdrs_[s.sh_link].sh_type != SHT_STRTAB)
       v_.fail("the symbol table's string table (section " + std::to_string(s.sh_link) + ") is not a string table");
-    const uint64_t strsize = shdrs_[s.sh_link].sh_size;
-    const std::vector<uint8_t> table = v_.bytes(s.sh_offset, s.sh_size, "the symbol table");
-    const std::vector<uint8_t> strings = v_.bytes(shdrs_[s.sh_link].sh_offset, strsize, "the symbol string table");
-    const std::set<std::string> names(selection_.names.begin(), selection_.names.end());
+    v_.require_in_file(s.sh_offset, s.sh_size, "the symbol table");
+    strtab_ = s.sh_link;
+    read_strings();
+    if (!templates_.empty()) template_addr_ = shdrs_[first_template_].sh_addr;
+    // The image's string table: the kept symbols' names, after the section names when one table holds both.
+    small_strings_ = strtab_ == ehdr_.e_shstrndx ? names_ : std::vector<uint8_t>(1, 0);
+    const std::set<std::string, std::less<>> names(selection_.names.begin(), selection_.names.end());
     Sym null_symbol{};
     append(symbols_, &null_symbol, sizeof null_symbol);
-    for (uint64_t k = 1; k < s.sh_size / sizeof(Sym); ++k) {
-      Sym sym;
-      std::memcpy(&sym, table.data() + k * sizeof(Sym), sizeof(Sym));
-      if (sym.st_name && sym.st_name >= strsize)
-        v_.fail("symbol " + std::to_string(k) + ": name offset " + hex(sym.st_name) + " beyond the string table");
-      if (!wanted(sym, strings, names)) continue;
-      if (k < s.sh_info) ++local_symbols_;
-      append(symbols_, &sym, sizeof sym);
+    std::vector<Sym> chunk(static_cast<size_t>(std::min<uint64_t>(count, symbol_chunk_)));
+    for (uint64_t first = 0; first < count; first += chunk.size()) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk.size(), count - first));
+      v_.source().read(s.sh_offset + first * sizeof(Sym), chunk.data(), n * sizeof(Sym));
+      for (size_t j = 0; j < n; ++j)
+        if (first + j != 0) pick_symbol(chunk[j], first + j, names);
     }
+    compact_strings();
     kept_.insert(symtab_);
-    kept_.insert(s.sh_link);
+  }
+
+  // The symbol string table, with a NUL after it: every name ends inside it.
+  void read_strings() {
+    const Shdr& t = shdrs_[strtab_];
+    v_.require_in_file(t.sh_offset, t.sh_size, "the symbol string table");
+    strings_.assign(static_cast<size_t>(t.sh_size) + 1, '\0');
+    if (t.sh_size) v_.source().read(t.sh_offset, strings_.data(), t.sh_size);
+  }
+
+  void pick_symbol(const Sym& sym, uint64_t k, const std::set<std::string, std::less<>>& names) {
+    if (sym.st_name && sym.st_name >= strings_.size() - 1)
+      v_.fail("symbol " + std::to_string(k) + ": name offset " + hex(sym.st_name) + " beyond the string table");
+    const std::string_view name(strings_.data() + sym.st_name);
+    if (is_variable(sym, name)) variables_.records.push_back({sym.st_value - template_addr_, sym.st_size, sym.st_name, 0});
+    if (!selected(sym, name, names)) return;
+    if (k < shdrs_[symtab_].sh_info) ++local_symbols_;
+    Sym kept = sym;
+    kept.st_name = static_cast<uint32_t>(small_strings_.size());
+    small_strings_.insert(small_strings_.end(), name.begin(), name.end());
+    small_strings_.push_back(0);
+    append(symbols_, &kept, sizeof kept);
+  }
+
+  // A per-CPU variable: a symbol of the first template section that is an object or has a size
+  // (not a section or file symbol, nor a label such as _percpu_load_start), and not an entry
+  // without name, value or size (LIEF, which read these before, took that for the null symbol).
+  bool is_variable(const Sym& sym, std::string_view name) const {
+    if (templates_.empty() || sym.st_shndx != first_template_) return false;
+    const unsigned type = sym.st_info & 0xf;  // ELF32_ST_TYPE and ELF64_ST_TYPE alike
+    if (type == STT_SECTION || type == STT_FILE) return false;
+    if (type != STT_OBJECT && sym.st_size == 0) return false;
+    return !(name.empty() && sym.st_value == 0 && sym.st_size == 0);
+  }
+
+  // Whether the image keeps this symbol for the layout model: a defined symbol of an exact name
+  // (the layout's own, the user's per-CPU names), or outside the template sections with a name
+  // part (the storage namespace of PERCPU_DEFINE: variables.swallowed). Inside the template those
+  // are variables, which do not go through LIEF: a million of them would be a million objects.
+  bool selected(const Sym& sym, std::string_view name, const std::set<std::string, std::less<>>& names) const {
+    if (sym.st_shndx == SHN_UNDEF) return false;
+    if (names.find(name) != names.end()) return true;
+    if (templates_.count(sym.st_shndx)) return false;
+    for (const std::string& part : selection_.name_parts)
+      if (name.find(part) != std::string_view::npos) return true;
+    return false;
+  }
+
+  // The variables' names alone, when they take less than half of the string table (a kernel's
+  // string table names every function; its per-CPU variables are a few of them). Otherwise the
+  // string table itself is their pool.
+  void compact_strings() {
+    uint64_t used = 1;
+    for (const VariableRecord& r : variables_.records) used += std::strlen(strings_.data() + r.symbol) + 1;
+    if (used >= strings_.size() / 2 || used > UINT32_MAX) {
+      variables_.strings = std::move(strings_);
+      return;
+    }
+    std::vector<char> compact(1, '\0');
+    compact.reserve(static_cast<size_t>(used));
+    for (VariableRecord& r : variables_.records) {
+      const char* name = strings_.data() + r.symbol;
+      r.symbol = static_cast<uint32_t>(compact.size());
+      compact.insert(compact.end(), name, name + std::strlen(name) + 1);
+    }
+    variables_.strings = std::move(compact);
+    std::vector<char>().swap(strings_);
   }
 
   // The image: header, program headers (no file bytes), section headers, kept sections' bytes;
@@ -269,6 +332,7 @@ class ViewBuilder {
   BoundedElf write_image() {
     BoundedElf out;
     out.reach = read_reach(v_, shdrs_, names_);
+    out.template_symbols = std::move(variables_);
     for (const Shdr& s : shdrs_) {
       out.section_types.push_back(s.sh_type);
       out.section_offsets.push_back(s.sh_offset);
@@ -305,6 +369,12 @@ class ViewBuilder {
       s.sh_size = symbols_.size();
       s.sh_info = local_symbols_;
       append(image, symbols_.data(), symbols_.size());
+    } else if (i == strtab_) {
+      pad_to(image, 8);
+      s.sh_offset = image.size();
+      s.sh_size = small_strings_.size();
+      append(image, small_strings_.data(), small_strings_.size());
+      image.push_back(0);
     } else if (kept_.count(i)) {
       pad_to(image, 8);
       s.sh_offset = image.size();
@@ -323,16 +393,23 @@ class ViewBuilder {
   const Viewer& v_;
   const std::string& template_section_;
   const SymbolSelection& selection_;
+  const size_t symbol_chunk_;
   Ehdr ehdr_{};
   uint64_t shnum_ = 0;
   std::vector<Phdr> phdrs_;
   std::vector<Shdr> shdrs_;
   std::vector<uint8_t> names_;
-  std::set<size_t> kept_;       // sections whose bytes the image keeps
+  std::set<size_t> kept_;       // sections whose bytes the image keeps: the section names, .symtab
   std::set<size_t> templates_;  // every section of the template's name, whatever its type
+  size_t first_template_ = 0;   // the one whose symbols are the variables
+  uint64_t template_addr_ = 0;
   size_t symtab_ = 0;
-  std::vector<uint8_t> symbols_;  // the symbol table the image gets
-  uint32_t local_symbols_ = 1;    // its sh_info: the null symbol and the kept locals
+  size_t strtab_ = 0;
+  std::vector<char> strings_;          // .symtab's string table (with a final NUL) while it is read
+  TemplateSymbols variables_;          // the first template section's variables
+  std::vector<uint8_t> symbols_;       // the symbol table the image gets
+  std::vector<uint8_t> small_strings_; // and its string table
+  uint32_t local_symbols_ = 1;         // its sh_info: the null symbol and the kept locals
 };
 
 class FileSource : public ByteSource {
@@ -364,7 +441,7 @@ class FileSource : public ByteSource {
 }  // namespace
 
 BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section,
-                    const SymbolSelection& symbols) {
+                    const SymbolSelection& symbols, size_t symbol_chunk) {
   Viewer viewer(source, name);
   unsigned char ident[EI_NIDENT] = {};
   if (source.size() < SELFMAG) viewer.fail("not an ELF file (" + std::to_string(source.size()) + " bytes)");
@@ -377,10 +454,10 @@ BoundedElf view_elf(const ByteSource& source, const std::string& name, const std
   if (ident[EI_DATA] != ELFDATA2LSB) viewer.fail("unknown ELF data encoding " + std::to_string(ident[EI_DATA]));
   if (ident[EI_CLASS] == ELFCLASS32) {
     if (source.size() < sizeof(Elf32_Ehdr)) viewer.fail("truncated ELF header (" + std::to_string(source.size()) + " bytes)");
-    return ViewBuilder<Elf32>(viewer, template_section, symbols).build();
+    return ViewBuilder<Elf32>(viewer, template_section, symbols, symbol_chunk).build();
   }
   if (source.size() < sizeof(Elf64_Ehdr)) viewer.fail("truncated ELF header (" + std::to_string(source.size()) + " bytes)");
-  return ViewBuilder<Elf64>(viewer, template_section, symbols).build();
+  return ViewBuilder<Elf64>(viewer, template_section, symbols, symbol_chunk).build();
 }
 
 namespace {
@@ -418,8 +495,9 @@ BoundedElf view_elf_file(const std::string& path, const std::string& template_se
   return view_elf(source, path, template_section, symbols);
 }
 
-void restore_file_fields(ElfModel& model, const BoundedElf& view) {
+void restore_file_fields(ElfModel& model, BoundedElf& view) {
   model.reach = view.reach;
+  model.template_symbols = std::move(view.template_symbols);
   for (ElfSection& s : model.sections) {
     if (s.index < view.section_types.size()) {
       s.type = view.section_types[s.index];

@@ -1,10 +1,12 @@
 // The bounded view: reads ONLY the ELF header, the program and section header tables, the section
-// name table, .symtab with its string table and the template's bytes, checking every offset and
-// size against the file size, and builds a small ELF of just those pieces for LIEF.
+// name table, the reach notes and .symtab with its string table, checking every offset and size
+// against the file size. It keeps the template's variables itself, compactly (TemplateSymbols),
+// and builds a small ELF of the headers and the few other symbols the rules look up for LIEF.
 //
 // Why: LIEF parses whatever a file holds (relocation sections quadratically, debug sections in
-// full); a kernel ELF with debug info and --emit-relocs is hundreds of MB. The checks need a few
-// MB of it, so the cost is bounded by the symbol table, not by the file.
+// full) and builds an object per symbol; a kernel ELF with debug info and --emit-relocs is hundreds
+// of MB, and one may have a million per-CPU variables. The checks need a few MB of it, so the cost
+// is bounded by the symbol table, which is read in chunks, never whole.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +28,7 @@ class ByteSource {
 };
 
 struct BoundedElf {
-  std::vector<uint8_t> image;  // the small ELF: headers, tables, symbols, template bytes
+  std::vector<uint8_t> image;  // the small ELF: headers, section names, the selected symbols
   // What the small ELF does not keep and the model needs: the original section types (sections
   // whose bytes are left out are NOBITS in the image), file offsets and segment file sizes.
   std::vector<uint32_t> section_types;
@@ -35,7 +37,11 @@ struct BoundedElf {
   std::vector<uint64_t> segment_offsets;
   std::vector<uint64_t> segment_filesz;
   ReachRecords reach;  // from the .note.percpu.reach sections, read note by note
+  TemplateSymbols template_symbols;  // the first template section's variables (not in the image)
 };
+
+// Symbols read from .symtab at a time: 64K entries, 1.5 MiB of ELF64 entries in memory.
+inline constexpr size_t kSymbolChunk = size_t{1} << 16;
 
 // The defined symbols the image keeps besides those of the template section(s): by exact name
 // (the layout's own, the user's per-CPU names) or by a part of the name (the mangled storage
@@ -48,17 +54,20 @@ struct SymbolSelection {
 };
 
 // Throws ElfError("<name>: <reason>") on anything it cannot read or that does not add up. The
-// image's symbol table holds the symbols defined in the template section(s) and the defined
-// symbols that `symbols` selects, not the others.
-BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section,
-                    const SymbolSelection& symbols);
+// image's symbol table holds the defined symbols that `symbols` selects (by exact name anywhere;
+// by name part outside the template sections), not the others; the variables of the first section
+// named template_section go to template_symbols. .symtab is read symbol_chunk entries at a time
+// (tests pass a tiny chunk to cross chunk boundaries).
+[[nodiscard]] BoundedElf view_elf(const ByteSource& source, const std::string& name, const std::string& template_section,
+                                  const SymbolSelection& symbols, size_t symbol_chunk = kSymbolChunk);
 
 // Opens path and views it. Only regular files: anything else (a FIFO, a device, a socket, a
 // directory) is refused before any open() that could block.
-BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
-                         const SymbolSelection& symbols);
+[[nodiscard]] BoundedElf view_elf_file(const std::string& path, const std::string& template_section,
+                                       const SymbolSelection& symbols);
 
-// Puts the original types, offsets and file sizes back into a model parsed from the image.
-void restore_file_fields(ElfModel& model, const BoundedElf& view);
+// Puts the original types, offsets and file sizes back into a model parsed from the image, and
+// moves what the view read itself (reach records, the template's symbols) into it.
+void restore_file_fields(ElfModel& model, BoundedElf& view);
 
 }  // namespace percpu::check::detail

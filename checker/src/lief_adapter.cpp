@@ -11,12 +11,11 @@
 namespace percpu::check::detail {
 namespace {
 
-ElfModel to_model(const LIEF::ELF::Binary& binary, const std::string& template_section) {
+ElfModel to_model(const LIEF::ELF::Binary& binary) {
   ElfModel model;
   const LIEF::ELF::Header& header = binary.header();
   model.elf_class = header.identity_class() == LIEF::ELF::ELF_CLASS::ELFCLASS32 ? 32 : 64;
   model.machine = static_cast<uint16_t>(header.machine_type());
-  model.entry = header.entrypoint();
   unsigned index = 0;
   for (const LIEF::ELF::Section& s : binary.sections()) {
     ElfSection section;
@@ -28,10 +27,6 @@ ElfModel to_model(const LIEF::ELF::Binary& binary, const std::string& template_s
     section.offset = s.file_offset();
     section.size = s.size();
     section.align = s.alignment();
-    if (section.name == template_section && section.index != 0) {
-      const std::vector<uint8_t> content = s.content();
-      model.template_bytes.emplace_back(section.index, content);
-    }
     model.sections.push_back(std::move(section));
   }
   for (const LIEF::ELF::Segment& s : binary.segments()) {
@@ -52,7 +47,6 @@ ElfModel to_model(const LIEF::ELF::Binary& binary, const std::string& template_s
     symbol.value = s.value();
     symbol.size = s.size();
     symbol.type = static_cast<uint8_t>(s.type());
-    symbol.bind = static_cast<uint8_t>(s.binding());
     symbol.shndx = s.shndx();
     model.symbols.push_back(std::move(symbol));
   }
@@ -61,12 +55,11 @@ ElfModel to_model(const LIEF::ELF::Binary& binary, const std::string& template_s
 
 }  // namespace
 
-ElfModel parse_with_lief(const std::vector<uint8_t>& image, const std::string& name,
-                         const std::string& template_section) {
+ElfModel parse_with_lief(const std::vector<uint8_t>& image, const std::string& name) {
   try {
     std::unique_ptr<LIEF::ELF::Binary> binary = LIEF::ELF::Parser::parse(image, name);
     if (!binary) throw ElfError(name, "LIEF could not parse the ELF headers");
-    return to_model(*binary, template_section);
+    return to_model(*binary);
   } catch (const ElfError&) {
     throw;
   } catch (const std::exception& e) {

@@ -10,10 +10,8 @@
 
 namespace percpu::check::detail {
 
-// Parses image (built by view_elf) with LIEF. Every exception or inconsistency LIEF shows becomes
-// ElfError("<name>: <reason>"). The template's bytes are taken for every section named
-// template_section.
-ElfModel parse_with_lief(const std::vector<uint8_t>& image, const std::string& name,
-                         const std::string& template_section);
+// Parses image (built by view_elf) with LIEF: the header, sections, segments and the selected
+// symbols. Every exception or inconsistency LIEF shows becomes ElfError("<name>: <reason>").
+[[nodiscard]] ElfModel parse_with_lief(const std::vector<uint8_t>& image, const std::string& name);
 
 }  // namespace percpu::check::detail

@@ -137,7 +137,14 @@ void bind_check(py::module_& m) {
       .def_readonly("reserve_size", &check::Layout::reserve_size, "the reserve's size in bytes (0: none)")
       .def("reserve_address", &check::Layout::reserve_address, py::arg("cpu"),
            "where CPU cpu's reserve starts")
-      .def_readonly("variables", &check::Layout::variables)
+      .def_property_readonly(
+          "variables",
+          [](const check::Layout& l) {
+            py::list out;  // made on access from the layout's compact table
+            for (check::Variable v : l.variables) out.append(py::cast(std::move(v)));
+            return out;
+          },
+          "the per-CPU variables by offset (a new list of Variable objects on each access)")
       .def("to_dict", &json_dict<check::Layout>, "json.loads of the CLI's JSON \"layout\".")
       .def("to_svg", &check::to_svg, "The layout as a picture: exactly the CLI's --format svg output.")
       .def("__repr__", [](const check::Layout& l) {

@@ -1,15 +1,17 @@
 // percpu/check.hpp - percpu-check: verify and inspect the per-CPU layout of a linked ELF file.
 //
-// The file is read through a bounded view (headers, section table, symbol table and the template's
-// bytes only, every offset checked against the file size), handed to LIEF as a small ELF, turned
-// into a layout model and checked rule by rule. The rules are the relationships of
+// The file is read through a bounded view (headers, section table and symbol table only, every
+// offset checked against the file size; the template's variables kept compactly, see Variables),
+// handed to LIEF as a small ELF, turned into a layout model and checked rule by rule. The rules are the relationships of
 // docs/layout-contract.md (percpu/layout.hpp); docs/percpu-check.md lists every rule id.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "percpu/error.hpp"
@@ -56,7 +58,105 @@ struct Variable {
   uint64_t area_base = 0;
   uint64_t area_stride = 0;
 
-  uint64_t address_on(uint64_t cpu) const { return area_base + cpu * area_stride + offset; }
+  [[nodiscard]] uint64_t address_on(uint64_t cpu) const { return area_base + cpu * area_stride + offset; }
+};
+
+namespace detail {
+// One variable as Variables stores it: 24 bytes, its names in the table's string pools. The
+// checker's bounded ELF view and layout model fill these; nothing else needs to.
+struct VariableRecord {
+  uint64_t offset = 0;  // from the template's start
+  uint64_t size = 0;
+  uint32_t symbol = 0;  // the ELF name: offset of a NUL-terminated string in the symbol pool
+  // Bit 31: hot. Bits 0-30: 0 when the display name is the symbol itself, else 1 + the offset of
+  // the display name (demangled, `percpu_storage::` removed) in the name pool.
+  uint32_t name = 0;
+};
+class VariablesBuilder;
+}  // namespace detail
+
+// The per-CPU variables of a layout, by offset: a compact table that makes each Variable when it
+// is read. A kernel may have a million per-CPU variables; held as Variable objects (two strings
+// and eight integers each) they took ~240 bytes apiece, here they take 24 bytes plus the symbol's
+// name once (a second, demangled name only when it differs, as for C++). What a Variable derives
+// from the layout (align, cache_line, padding_before, area_base, area_stride) is computed on read.
+//
+// It reads like a const std::vector<Variable>, except that elements are values:
+//
+//   const percpu::check::Layout l = percpu::check::inspect("kernel.elf", {});
+//   for (const percpu::check::Variable& v : l.variables)      // v: made for this iteration
+//     std::printf("%s at +%#llx\n", v.name.c_str(), (unsigned long long)v.offset);
+//   if (!l.variables.empty()) {
+//     const percpu::check::Variable last = l.variables.back();   // the one at the highest offset
+//     uint64_t end = last.offset + last.size;
+//   }
+//
+// A `const Variable&` bound to an element lives for that statement or loop step only: copy the
+// Variable to keep it. Ordered by offset, then symbol name, then size (aliases at one offset keep a
+// stable order).
+class Variables {
+ public:
+  // An input iterator: *it is a Variable made on the spot (`for (const Variable& v : vars)` works).
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Variable;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Variable;
+
+    iterator() = default;
+    [[nodiscard]] Variable operator*() const { return (*table_)[index_]; }
+    iterator& operator++() {
+      ++index_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator before = *this;
+      ++index_;
+      return before;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.table_ == b.table_ && a.index_ == b.index_; }
+    friend bool operator!=(const iterator& a, const iterator& b) { return !(a == b); }
+
+   private:
+    friend class Variables;
+    iterator(const Variables* table, size_t index) : table_(table), index_(index) {}
+    const Variables* table_ = nullptr;
+    size_t index_ = 0;
+  };
+  using const_iterator = iterator;
+  using value_type = Variable;
+  using size_type = size_t;
+
+  Variables() = default;  // no variables
+
+  [[nodiscard]] size_t size() const noexcept { return records_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return records_.empty(); }
+  // The i-th variable by offset (i < size()).
+  [[nodiscard]] Variable operator[](size_t i) const;
+  // As operator[], but throws std::out_of_range when i >= size().
+  [[nodiscard]] Variable at(size_t i) const;
+  [[nodiscard]] Variable front() const { return (*this)[0]; }
+  [[nodiscard]] Variable back() const { return (*this)[size() - 1]; }
+  [[nodiscard]] iterator begin() const { return {this, 0}; }
+  [[nodiscard]] iterator end() const { return {this, size()}; }
+
+ private:
+  friend class detail::VariablesBuilder;
+  // The end of the bytes of every variable before i (the max of offset + size): what
+  // padding_before is measured from.
+  uint64_t covered_before(size_t i) const;
+
+  std::vector<detail::VariableRecord> records_;  // by offset
+  std::vector<char> symbols_;                    // NUL-terminated ELF names (the string table, or the used part of it)
+  std::vector<char> names_;                      // NUL-terminated display names that differ from their symbol
+  // covered_before(i) where it is not the end of variable i - 1 (an earlier variable reaches further:
+  // aliases, overlapping symbols), by index. Empty for an ordinary template.
+  std::vector<std::pair<size_t, uint64_t>> covered_;
+  uint64_t template_align_ = 1;  // the layout's, for Variable::align
+  uint64_t area_base_ = 0;       // Layout::areas_start
+  uint64_t area_stride_ = 0;     // Layout::stride
 };
 
 // Which layout the ELF has, recognised from its symbols (docs/layout-contract.md).
@@ -89,8 +189,8 @@ struct Layout {
   bool has_reserve = false;
   uint64_t reserve_offset = 0;
   uint64_t reserve_size = 0;
-  uint64_t reserve_address(uint64_t cpu) const { return areas_start + cpu * stride + reserve_offset; }
-  std::vector<Variable> variables;  // by offset
+  [[nodiscard]] uint64_t reserve_address(uint64_t cpu) const { return areas_start + cpu * stride + reserve_offset; }
+  Variables variables;  // by offset
 };
 
 // More areas than this are counted but not listed (a corrupted end symbol must not allocate GBs).

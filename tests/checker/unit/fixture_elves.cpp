@@ -39,6 +39,18 @@ __attribute__((section(".percpu"), aligned(64))) int queue[3] = {1, 2, 3};
 extern "C" void _start() { for (;;) {} }
 )";
 
+// Variables placed by hand in .percpu: `big` spans [0, 64) over `first` [0, 8) and `second`
+// [12, 16); `after` at 68 follows 4 bytes of padding after big's end (not 52 after second's); `x`
+// (a C name that is also the mangling of the type long long) at 76.
+const char* const kOverlapC = R"(__asm__(".section .percpu,\"aw\"\n.balign 64\n"
+        ".globl big\n.type big,@object\n.size big,64\nbig:\n"
+        ".globl first\n.type first,@object\n.size first,8\nfirst: .quad 1\n.zero 4\n"
+        ".globl second\n.type second,@object\n.size second,4\nsecond: .long 2\n.zero 52\n"
+        ".globl after\n.type after,@object\n.size after,8\nafter: .quad 3\n"
+        ".globl x\n.type x,@object\n.size x,4\nx: .long 4\n.previous");
+void _start(void) { for (;;) {} }
+)";
+
 const char* const kPlainLd = R"(ENTRY(_start)
 SECTIONS
 {
@@ -95,11 +107,13 @@ Elves build() {
   write_file(d + "/vars.c", kPercpuC);
   write_file(d + "/bulky.c", kBulkyC);
   write_file(d + "/vars.cpp", kPercpuCxx);
+  write_file(d + "/overlap.c", kOverlapC);
   write_file(d + "/plain.ld", kPlainLd);
   write_file(d + "/higher.ld", kHigherHalfLd);
   const std::string gcc = std::string(PERCPU_UNIT_GCC) + " -mcmodel=kernel -mno-red-zone" + kCFlags;
   run(d, gcc + d + "/vars.c -o " + d + "/vars.o");
   run(d, gcc + d + "/bulky.c -o " + d + "/bulky.o");
+  run(d, gcc + d + "/overlap.c -o " + d + "/overlap.o");
   run(d, std::string(PERCPU_UNIT_GXX) + " -std=c++17 -fno-exceptions -fno-rtti -mcmodel=kernel -mno-red-zone" + kCFlags +
              d + "/vars.cpp -o " + d + "/cxx.o");
   run(d, std::string(PERCPU_UNIT_CLANG) + " --target=riscv32-unknown-elf -march=rv32imac -mabi=ilp32 -mno-relax" + kCFlags +
@@ -124,6 +138,8 @@ Elves build() {
   run(d, ld + d + "/plain4.ld --emit-relocs " + d + "/vars.o " + d + "/bulky.o -o " + e.bulky);
   e.cxx = d + "/cxx.elf";
   run(d, ld + d + "/plain4.ld " + d + "/cxx.o -o " + e.cxx);
+  e.overlap = d + "/overlap.elf";
+  run(d, ld + d + "/plain4.ld " + d + "/overlap.o -o " + e.overlap);
   e.riscv32 = d + "/rv32.elf";
   run(d, std::string(PERCPU_UNIT_LLD) + " -static -nostdlib -T " + d + "/plain2.ld " + d + "/rv32.o -o " + e.riscv32);
   return e;

@@ -16,6 +16,7 @@ struct Elves {
   std::string noload;       // plain with a NOLOAD template
   std::string bulky;        // plain + a 4 MiB non-alloc section + --emit-relocs
   std::string cxx;          // g++: variables in namespace percpu_storage
+  std::string overlap;      // assembler-placed variables: an alias spanning others, padding inside it and after
   std::string script_plain; // the injected script of `plain`
   std::string object;       // the x86_64 object of `plain`
 };

@@ -86,6 +86,8 @@ TEST(Layout, CxxNamesAreDemangledWithoutStorageNamespace) {
   EXPECT_EQ(vars.at("sched::queue").size, 12u);
   EXPECT_EQ(percpu::check::detail::demangle("_ZN5sched14percpu_storage5queueE"), "sched::queue");
   EXPECT_EQ(percpu::check::detail::demangle("plain_c_name"), "plain_c_name");
+  // C names that read as a type's encoding stay names (__cxa_demangle("x") is "long long").
+  for (const char* c_name : {"x", "i", "d", "Si"}) EXPECT_EQ(percpu::check::detail::demangle(c_name), c_name);
 }
 
 TEST(Layout, HotVariablesAndFalseSharing) {

@@ -2,7 +2,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <elf.h>
+
+#include <algorithm>
+#include <cstring>
 #include <sstream>
+#include <stdexcept>
 
 #include "fixture_elves.hpp"
 #include "check_cli.hpp"
@@ -34,6 +39,27 @@ Options cpus_option(unsigned n) {
   return o;
 }
 
+// The ELF with a symbol renamed in place in its string table (same length): names the file may
+// hold that the JSON must escape.
+std::vector<uint8_t> with_symbol_renamed(const std::string& path, const std::string& from, const std::string& to) {
+  std::vector<uint8_t> bytes = fixture::read_file(path);
+  Elf64_Ehdr ehdr;
+  std::memcpy(&ehdr, bytes.data(), sizeof ehdr);
+  for (uint16_t i = 0; i < ehdr.e_shnum; ++i) {
+    Elf64_Shdr sh;
+    std::memcpy(&sh, bytes.data() + ehdr.e_shoff + i * sizeof sh, sizeof sh);
+    if (sh.sh_type != SHT_SYMTAB) continue;
+    Elf64_Shdr str;
+    std::memcpy(&str, bytes.data() + ehdr.e_shoff + sh.sh_link * sizeof str, sizeof str);
+    const std::string needle = std::string(1, '\0') + from + '\0';
+    const auto begin = bytes.begin() + static_cast<long>(str.sh_offset);
+    const auto at = std::search(begin, begin + static_cast<long>(str.sh_size), needle.begin(), needle.end());
+    if (at == begin + static_cast<long>(str.sh_size) || to.size() != from.size()) throw std::runtime_error("cannot rename " + from);
+    std::copy(to.begin(), to.end(), at + 1);
+  }
+  return bytes;
+}
+
 // The JSON is streamed (no document tree); its bytes are still what nlohmann's dump(2) writes for
 // the same document: empty and full arrays, skipped rules' reasons, findings, false sharing,
 // and a symbol name that is not UTF-8 (replaced by U+FFFD, not an exception).
@@ -41,8 +67,12 @@ TEST(Report, StreamedJsonIsNlohmannsDump) {
   const auto& e = fixture::elves();
   Options hot = cpus_option(4);
   hot.hot = {"counter"};
-  percpu::check::Report odd = percpu::check::check(e.plain, cpus_option(8));  // findings
-  odd.layout.variables.at(0).name = "bad\xff\xfe utf-8 \"quoted\" \x01";
+  // Findings, and a variable whose name has invalid UTF-8, a quote, a control byte and a backslash.
+  const std::vector<uint8_t> odd_bytes = with_symbol_renamed(e.plain, "runqueue", "b\xff\xfe\"q\x01\\x");
+  const percpu::check::Report odd = percpu::check::check_bytes(odd_bytes.data(), odd_bytes.size(), "odd.elf", cpus_option(8));
+  ASSERT_EQ(std::count_if(odd.layout.variables.begin(), odd.layout.variables.end(),
+                          [](const percpu::check::Variable& v) { return v.name == "b\xff\xfe\"q\x01\\x"; }),
+            1);
   for (const auto& report : {percpu::check::check(e.plain, hot), percpu::check::check(e.plain, Options{}), odd,
                              percpu::check::check(e.noload, cpus_option(4))}) {
     std::ostringstream streamed;
