@@ -96,3 +96,18 @@ def test_output_to_a_missing_directory_is_bad_input(cli, plain_kernel, tmp_path)
     done = run([cli.check, str(plain_kernel.elf), "--output", str(tmp_path / "no" / "such" / "dir" / "r.xml")])
     assert done.returncode == 2
     assert done.stderr.decode().count("\n") == 1 and "percpu-check: " in done.stderr.decode()
+
+
+def test_output_onto_a_hard_link_is_refused_unless_forced(cli, plain_kernel, tmp_path):
+    target, other = tmp_path / "report.json", tmp_path / "other-name.json"
+    target.write_text("old\n")
+    os.link(target, other)
+    refused = run([cli.check, str(plain_kernel.elf), "--format", "json", "--output", str(target)])
+    message = refused.stderr.decode()
+    assert refused.returncode == 2 and message.count("\n") == 1, message
+    assert "hard links" in message and message.rstrip().endswith("(pass --force)"), message
+    assert target.read_text() == other.read_text() == "old\n"  # nothing written, the links still one file
+    forced = run([cli.check, str(plain_kernel.elf), "--format", "json", "--output", str(target), "--force"])
+    assert forced.returncode == 0, forced.stderr.decode()
+    assert json.loads(other.read_text())["ok"] is True  # written in place: every link sees the report
+    assert os.stat(target).st_nlink == 2 and os.path.samefile(target, other)
