@@ -66,8 +66,9 @@ class Kernel:
         self.layout, self.kind = _inspect(path)
         layout = self.layout
         self.stride, self.areas_start, self.cpu_count = layout.stride, layout.areas_start, layout.cpu_count
+        self.variables = layout.variables  # Layout.variables makes a new list on each access: once here
         self.by_name = {}
-        for v in layout.variables:
+        for v in self.variables:
             for key in (v.name, v.symbol, v.name[len("__PERCPU_"):] if v.name.startswith("__PERCPU_") else None):
                 if key:
                     self.by_name.setdefault(key, v)
@@ -230,7 +231,7 @@ class InfoCommand(gdb.Command):
         else:
             out.append("  areas       {} CPUs, stride {}, [{}, {})".format(
                 k.cpu_count, _hex(k.stride), _hex(k.areas_start), _hex(k.areas_start + k.cpu_count * k.stride)))
-        out.append("  variables   {} ({} bytes)".format(len(l.variables), sum(v.size for v in l.variables)))
+        out.append("  variables   {} ({} bytes)".format(len(k.variables), sum(v.size for v in k.variables)))
         gdb.write("\n".join(out) + "\n")
 
 
@@ -243,13 +244,13 @@ class ListCommand(gdb.Command):
     def invoke(self, argument, from_tty):
         k = kernel()
         pattern = argument.strip() or "*"
-        shown = [v for v in k.layout.variables if fnmatch.fnmatchcase(v.name, pattern)]
+        shown = [v for v in k.variables if fnmatch.fnmatchcase(v.name, pattern)]
         width = max([4] + [len(v.name) for v in shown])
         gdb.write("{:{w}}  {:>10}  {:>6}  {:>5}  {}\n".format("name", "offset", "size", "align", "type", w=width))
         for v in shown:
             gdb.write("{:{w}}  {:>10}  {:>6}  {:>5}  {}\n".format(
                 v.name, _hex(v.offset), v.size, v.align, k.gdb_type(v), w=width))
-        gdb.write("{} of {} variables\n".format(len(shown), len(k.layout.variables)))
+        gdb.write("{} of {} variables\n".format(len(shown), len(k.variables)))
 
 
 class PrintCommand(gdb.Command):
