@@ -87,17 +87,7 @@ void def_file_reader(py::module_& m, const char* name, const char* doc) {
       py::arg("hot") = std::vector<std::string>{}, py::arg("percpu_symbols") = std::vector<std::string>{});
 }
 
-}  // namespace
-
-void bind_check(py::module_& m) {
-  py::register_exception_translator([](std::exception_ptr thrown) {
-    try {
-      if (thrown) std::rethrow_exception(thrown);
-    } catch (const check::ElfError& error) {
-      set_elf_error(error);
-    }
-  });
-
+void bind_variable(py::module_& m) {
   py::class_<check::Variable>(m, "Variable", "One per-CPU variable of the template.")
       .def_property_readonly("name", [](const check::Variable& v) { return to_str(v.name); },
                              "demangled, without a percpu_storage:: component")
@@ -116,7 +106,9 @@ void bind_check(py::module_& m) {
         return "Variable(name=" + py::repr(to_str(v.name)).cast<std::string>() + ", offset=" + check::hex(v.offset) +
                ", size=" + std::to_string(v.size) + ", align=" + std::to_string(v.align) + ")";
       });
+}
 
+void bind_layout(py::module_& m) {
   py::class_<check::Layout>(m, "Layout", "The per-CPU layout of a linked ELF file.")
       .def_readonly("arch", &check::Layout::arch)
       .def_readonly("elf_class", &check::Layout::elf_class)
@@ -152,7 +144,10 @@ void bind_check(py::module_& m) {
                ", stride=" + check::hex(l.stride) + ", template_size=" + check::hex(l.template_size) +
                ", variables=" + std::to_string(l.variables.size()) + ")";
       });
+}
 
+// Finding and Report.
+void bind_report(py::module_& m) {
   py::class_<check::Finding>(m, "Finding", "A rule that failed: rule id, message, hint.")
       .def_readonly("rule", &check::Finding::rule)
       .def_readonly("message", &check::Finding::message)
@@ -175,6 +170,22 @@ void bind_check(py::module_& m) {
         return "Report(ok=" + std::string(r.ok() ? "True" : "False") +
                ", findings=" + std::to_string(r.findings.size()) + ")";
       });
+}
+
+}  // namespace
+
+void bind_check(py::module_& m) {
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      if (thrown) std::rethrow_exception(thrown);
+    } catch (const check::ElfError& error) {
+      set_elf_error(error);
+    }
+  });
+
+  bind_variable(m);
+  bind_layout(m);
+  bind_report(m);
 
   def_file_reader<check::Layout, &check::inspect>(m, "inspect", "The per-CPU layout of an ELF file.");
   def_file_reader<check::Report, &check::check>(m, "check", "percpu-check's verdict on an ELF file.");

@@ -101,18 +101,8 @@ void def_on_script_text(py::module_& m, const char* name, const char* doc, Run r
       py::arg("reserve") = 0, doc);
 }
 
-}  // namespace
-
-void bind_ldgen(py::module_& m) {
-  py::register_exception_translator([](std::exception_ptr thrown) {
-    try {
-      if (thrown) std::rethrow_exception(thrown);
-    } catch (const ldgen::ScriptError& error) {
-      set_script_error(error);
-    }
-  });
-  bind_block_types(m);
-
+// The functions that read a script from a file.
+void bind_file_functions(py::module_& m) {
   m.def(
       "read_script",
       [](const py::object& path) {
@@ -125,16 +115,6 @@ void bind_ldgen(py::module_& m) {
         return py::bytes(text);
       },
       py::arg("path"), "The file's bytes, as percpu-ldgen reads them (at most 64 MiB, else percpu.FileError).");
-
-  def_on_script_text(m, "inject", "The linker script with the .percpu block injected (percpu-ldgen's output).",
-                     [](const std::string& text, const ldgen::InjectOptions& options) {
-                       std::string result;
-                       {
-                         py::gil_scoped_release released;
-                         result = ldgen::inject(text, options);
-                       }
-                       return to_str(result);
-                     });
 
   m.def(
       "inject_file",
@@ -151,6 +131,19 @@ void bind_ldgen(py::module_& m) {
       py::arg("path"), py::arg("cpus"), py::kw_only(), py::arg("after") = py::none(),
       py::arg("before") = py::none(), py::arg("vma") = "zero", py::arg("reserve") = 0,
       "inject() on the contents of the file at path (named in error messages).");
+}
+
+// The functions on a script's text.
+void bind_text_functions(py::module_& m) {
+  def_on_script_text(m, "inject", "The linker script with the .percpu block injected (percpu-ldgen's output).",
+                     [](const std::string& text, const ldgen::InjectOptions& options) {
+                       std::string result;
+                       {
+                         py::gil_scoped_release released;
+                         result = ldgen::inject(text, options);
+                       }
+                       return to_str(result);
+                     });
 
   m.def(
       "emit_fragment",
@@ -179,6 +172,21 @@ void bind_ldgen(py::module_& m) {
                        result.reason = ldgen::describe(result.check, options);
                        return result;
                      });
+}
+
+}  // namespace
+
+void bind_ldgen(py::module_& m) {
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      if (thrown) std::rethrow_exception(thrown);
+    } catch (const ldgen::ScriptError& error) {
+      set_script_error(error);
+    }
+  });
+  bind_block_types(m);
+  bind_file_functions(m);
+  bind_text_functions(m);
 
   m.def(
       "ldgen_main", [](const py::iterable& argv) { return run_cli(&ldgen::cli_main, argv); },
