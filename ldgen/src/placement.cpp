@@ -181,9 +181,10 @@ void refuse_image_after_unloaded(const Plan& plan) {
     if (stored_in(data) != stored_in(prev))
       plan.lexer.fail(plan.where, "the block would follow '" + prev.name + "', which is loaded nowhere, while '" +
                                       data.name + "' before it is stored in region " + stored_in(data) +
-                                      ", where the template's image must go too; pass --after " + data.name +
-                                      " (with PHDRS, give the zero-initialized sections after it a program "
-                                      "header of their own)");
+                                      ", where the template's image must go too; place the block after " +
+                                      data.name + ", and with PHDRS give the zero-initialized sections after "
+                                      "it a program header of their own",
+                      Remedy::choose_place);
     return;
   }
 }

@@ -254,7 +254,8 @@ def test_image_after_an_unloaded_section_is_refused_with_the_way_out(tmp_path, o
     assert r.returncode == 2 and r.stdout == "", r.stderr
     first = r.stderr.splitlines()[0]
     assert re.match(r".*flash\.ld:\d+:\d+: error: the block would follow '\.bss', which is loaded nowhere, while "
-                    r"'\.data' before it is stored in region FLASH.*pass --after \.data", first), first
+                    r"'\.data' before it is stored in region FLASH.*place the block after \.data.*"
+                    r"\(pass --after NAME or --before NAME\)$", first), first
     # The way out it names: .bss in a header of its own, and the block after .data.
     fixed = FLASH_PHDRS.replace("  data PT_LOAD;\n", "  data PT_LOAD;\n  bss PT_LOAD;\n").replace(
         "*(COMMON) } > RAM :data", "*(COMMON) } > RAM :bss")
