@@ -58,9 +58,10 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, Command
   app.add_option("--format", command.format,
                  "text (default), json, junit (JUnit XML for CI), svg or html (the layout as a picture)")
       ->check(CLI::IsMember({"text", "json", "junit", "svg", "html"}));
-  app.add_option("--output", command.output,
+  auto* output_opt = app.add_option("--output", command.output,
                  "write the report to FILE instead of standard output (any format; the exit code is still the verdict)");
-  app.add_flag("--force", command.force, "with --output: rewrite a hard-linked FILE in place (every link sees the report)");
+  app.add_flag("--force", command.force, "with --output: rewrite a hard-linked FILE in place (every link sees the report)")
+      ->needs(output_opt);
   app.add_flag("-q,--quiet", command.quiet, "text: print only the failing rules");
   try {
     std::vector<std::string> args;

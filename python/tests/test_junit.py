@@ -111,3 +111,8 @@ def test_output_onto_a_hard_link_is_refused_unless_forced(cli, plain_kernel, tmp
     assert forced.returncode == 0, forced.stderr.decode()
     assert json.loads(other.read_text())["ok"] is True  # written in place: every link sees the report
     assert os.stat(target).st_nlink == 2 and os.path.samefile(target, other)
+
+
+def test_force_without_output_is_a_usage_error(cli, plain_kernel):
+    done = run([cli.check, str(plain_kernel.elf), "--force"])
+    assert done.returncode == 64 and b"--force requires --output" in done.stderr, done.stderr
